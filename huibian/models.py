@@ -1,0 +1,197 @@
+"""The values that pass between pipeline stages.
+
+Text plus character offsets is the currency: a stage returns spans into the text it
+was given rather than copies of it, so every fact can be traced back to its quote in
+the cleaned report text and, through the offset map, to the source file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LEVELS = ("national", "province", "city", "district", "county")
+ROLES = ("review", "problems", "targets", "tasks", "other")
+KINDS = ("actual", "estimate", "target")
+MEASURES = ("level", "growth", "avg_growth", "cum_growth", "change_pp", "share", "ratio")
+CMPS = ("eq", "ge", "le", "approx", "range")
+
+
+class HuibianError(Exception):
+    """An error a user can act on; the CLI prints it as one line, never a traceback."""
+
+
+class ReadError(HuibianError):
+    """A file could not be read as a report (empty, binary, corrupt, too large...)."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+@dataclass
+class Document:
+    """What a reader returns: the text of one file, markup removed.
+
+    `pages` holds the character offset at which each page starts (PDF only), so a
+    position in `text` can be turned into a page number for provenance.
+    `meta` carries what the file itself says about the text (front matter title,
+    source URL, HTML <title>...), which the split stage may use.
+    """
+
+    path: str
+    text: str
+    format: str  # txt / md / html / docx / pdf
+    encoding: str | None = None
+    pages: list[int] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # boilerplate removed, by kind
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page number of a character offset, or None when there are no pages."""
+        if not self.pages:
+            return None
+        return bisect.bisect_right(self.pages, offset)
+
+
+@dataclass
+class OffsetMap:
+    """Maps positions in a cleaned text back to positions in its source text.
+
+    Stored as anchor pairs (clean position, source position) at every point where the
+    mapping stops being the identity shift; between anchors positions move together.
+    This is compact (one pair per repair) and exact for every character the repair
+    stage kept.
+    """
+
+    clean: list[int] = field(default_factory=lambda: [0])
+    source: list[int] = field(default_factory=lambda: [0])
+
+    def add(self, clean_pos: int, source_pos: int) -> None:
+        if self.clean and self.clean[-1] == clean_pos:
+            self.source[-1] = source_pos
+        else:
+            self.clean.append(clean_pos)
+            self.source.append(source_pos)
+
+    def to_source(self, pos: int) -> int:
+        i = bisect.bisect_right(self.clean, pos) - 1
+        return self.source[i] + (pos - self.clean[i])
+
+    def shifted(self, start: int, end: int) -> OffsetMap:
+        """The map for the slice clean[start:end], re-based to start at 0."""
+        out = OffsetMap(clean=[0], source=[self.to_source(start)])
+        for c, s in zip(self.clean, self.source, strict=True):
+            if start < c < end:
+                out.add(c - start, s)
+        return out
+
+    def to_json(self) -> list[list[int]]:
+        return [self.clean, self.source]
+
+    @classmethod
+    def from_json(cls, data: list[list[int]]) -> OffsetMap:
+        return cls(clean=list(data[0]), source=list(data[1]))
+
+
+@dataclass
+class Repair:
+    """One change the repair stage made: what kind, where in the source, what it was."""
+
+    kind: str  # page_break_join, space_removed, fullwidth, ...
+    source_start: int
+    source_end: int
+    before: str
+    after: str
+
+
+@dataclass
+class Cleaned:
+    text: str
+    offsets: OffsetMap
+    repairs: list[Repair] = field(default_factory=list)
+
+    def repair_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.repairs:
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+        return counts
+
+
+@dataclass
+class ReportMeta:
+    """Metadata of one report, with its span in the cleaned text of its file."""
+
+    id: str
+    region: str
+    year: int
+    start: int  # span in the cleaned file text
+    end: int
+    parent: str | None = None
+    level: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    meeting: str | None = None
+    speaker: str | None = None
+    post: str | None = None
+    title: str | None = None
+    source: str | None = None  # file path
+    admin_code: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A heading and the span it governs in the report text (offsets in report text)."""
+
+    idx: int
+    parent: int | None  # idx of the enclosing section
+    depth: int  # 1 for 一、, 2 for （一）, 3 for 1., 4 for （1）
+    number: str  # the numbering as written: 一、 / （一） / 1. / （1）
+    title: str
+    start: int  # where the heading starts
+    end: int  # where the section's body ends
+    role: str = "other"
+
+
+@dataclass
+class Fact:
+    """One quantitative statement; field names and meanings follow docs/facts.md."""
+
+    report: str
+    indicator: str | None
+    name: str
+    scope: str
+    period: int
+    kind: str
+    measure: str
+    value: float | str
+    unit: str
+    cmp: str
+    quote: str
+    start: int
+    end: int
+    base_period: int | None = None
+    value_hi: float | None = None
+    section: int | None = None
+    value_base: float | None = None
+    unit_base: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ProcessedReport:
+    """Everything the pipeline produces for one report, ready for the store."""
+
+    meta: ReportMeta
+    text: str  # cleaned report text; facts and sections point into it
+    source_text: str  # the source text slice the report came from
+    offsets: OffsetMap  # report text -> source_text positions
+    sections: list[Section]
+    facts: list[Fact]
+    repairs: list[Repair]
+    content_hash: str
+    pages: list[int] = field(default_factory=list)  # page starts, in source_text offsets

@@ -1,0 +1,56 @@
+"""The per-file pipeline: read → clean → split → structure → extract → resolve.
+
+`process_file` is a pure function of its inputs (a path and options), so the same
+call runs in one process, in a pool, or on a cluster. Only the store holds state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from huibian import clean, extract, read, split, structure
+from huibian.models import OffsetMap, ProcessedReport
+from huibian.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class Options:
+    region: str | None = None
+    year: int | None = None
+    max_bytes: int = read.DEFAULT_MAX_BYTES
+    taxonomy_path: str | None = None
+
+
+def process_file(path: str | Path, options: Options = Options()) -> list[ProcessedReport]:
+    """Turn one file into its reports. Raises ReadError / HuibianError on bad input."""
+    path = Path(path)
+    doc = read.read_file(path, max_bytes=options.max_bytes)
+    cleaned = clean.clean(doc.text)
+    metas = split.split(cleaned.text, doc, region=options.region, year=options.year)
+    taxonomy = Taxonomy.load(options.taxonomy_path)
+    out: list[ProcessedReport] = []
+    for meta in metas:
+        text = cleaned.text[meta.start : meta.end]
+        src_start = cleaned.offsets.to_source(meta.start)
+        src_end = cleaned.offsets.to_source(meta.end) if meta.end < len(cleaned.text) else len(doc.text)
+        offsets = cleaned.offsets.shifted(meta.start, meta.end)
+        offsets = OffsetMap(clean=offsets.clean, source=[s - src_start for s in offsets.source])
+        repairs = [r for r in cleaned.repairs if src_start <= r.source_start < src_end]
+        sections = structure.structure(text)
+        facts = extract.extract(text, sections, meta, taxonomy)
+        out.append(
+            ProcessedReport(
+                meta=meta,
+                text=text,
+                source_text=doc.text[src_start:src_end],
+                offsets=offsets,
+                sections=sections,
+                facts=facts,
+                repairs=repairs,
+                content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                pages=[p - src_start for p in doc.pages if src_start <= p < src_end],
+            )
+        )
+    return out
