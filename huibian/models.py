@@ -195,3 +195,5 @@ class ProcessedReport:
     repairs: list[Repair]
     content_hash: str
     pages: list[int] = field(default_factory=list)  # page starts, in source_text offsets
+    source_start: int = 0  # span of source_text in the file's text as read
+    source_end: int = 0

@@ -7,7 +7,7 @@ call runs in one process, in a pool, or on a cluster. Only the store holds state
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from huibian import clean, extract, read, split, structure
@@ -37,7 +37,11 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
         src_end = cleaned.offsets.to_source(meta.end) if meta.end < len(cleaned.text) else len(doc.text)
         offsets = cleaned.offsets.shifted(meta.start, meta.end)
         offsets = OffsetMap(clean=offsets.clean, source=[s - src_start for s in offsets.source])
-        repairs = [r for r in cleaned.repairs if src_start <= r.source_start < src_end]
+        repairs = [
+            replace(r, source_start=r.source_start - src_start, source_end=r.source_end - src_start)
+            for r in cleaned.repairs
+            if src_start <= r.source_start < src_end
+        ]
         sections = structure.structure(text)
         facts = extract.extract(text, sections, meta, taxonomy)
         out.append(
@@ -51,6 +55,8 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
                 repairs=repairs,
                 content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 pages=[p - src_start for p in doc.pages if src_start <= p < src_end],
+                source_start=src_start,
+                source_end=src_end,
             )
         )
     return out

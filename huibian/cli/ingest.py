@@ -1,0 +1,133 @@
+"""`huibian ingest`, `huibian reports`, `huibian show`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from huibian import export, read
+from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
+from huibian.db import Database
+from huibian.ingest import FileResult
+from huibian.pipeline import Options
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or directories (read recursively)")],
+    db: DbOption = "huibian.db",
+    workers: Annotated[int, typer.Option(help="processes; default: CPU count")] = 0,
+    replace: Annotated[bool, typer.Option("--replace", help="re-process files already in the store")] = False,
+    region: Annotated[str | None, typer.Option(help="region for files whose text names none")] = None,
+    year: Annotated[int | None, typer.Option(help="report year for files whose text names none")] = None,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="refuse files larger than this")] = read.DEFAULT_MAX_BYTES
+    / 2**20,
+    taxonomy: Annotated[str | None, typer.Option(help="extra indicator taxonomy YAML")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Ingest report files and compilation books into the store.
+
+    Exit 0 when every file went in, 1 when some failed (the rest are stored), 2 on usage errors.
+    """
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        console_err.print(f"[red]error:[/red] no such file or directory: {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    if taxonomy and not Path(taxonomy).exists():
+        console_err.print(f"[red]error:[/red] taxonomy file not found: {taxonomy}")
+        raise typer.Exit(2)
+    options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy)
+    files, _skipped = read.iter_files(paths)
+    with Database(db) as database, Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), console=console_err, disable=quiet or len(files) < 2, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=len(files))
+
+        def step(res: FileResult) -> None:
+            bar.update(task, advance=1, description=Path(res.path).name[:40])
+            if res.status == "failed":
+                bar.console.print(f"[red]failed:[/red] {res.path}: {res.error}", highlight=False)
+
+        summary = database.ingest(
+            list(paths), options=options, workers=workers or os.cpu_count() or 1, replace=replace, progress=step
+        )
+    for res in summary.results:
+        if res.status == "skipped":
+            console_err.print(f"[yellow]skipped:[/yellow] {res.path}: {res.error}", highlight=False)
+    if not quiet:
+        _summary_table(summary.results)
+    if summary.failed:
+        console_err.print(
+            f"[red]{len(summary.failed)} file(s) failed[/red]; the others are stored. Fix or remove them and re-run "
+            "(re-running is safe: unchanged files are skipped)."
+        )
+        raise typer.Exit(1)
+
+
+def _summary_table(results: list[FileResult]) -> None:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    table = Table(title="ingest summary", header_style="bold")
+    for col in ("file", "status", "reports", "facts", "problem"):
+        table.add_column(col, overflow="fold")
+    shown = [r for r in results if r.status != "unchanged"] if len(results) > 30 else results
+    for r in shown[:200]:
+        colour = {"failed": "red", "skipped": "yellow", "added": "green"}.get(r.status, "")
+        table.add_row(
+            Path(r.path).name, f"[{colour}]{r.status}[/{colour}]" if colour else r.status,
+            ", ".join(r.reports), str(r.facts) if r.reports else "", r.error or "",
+        )
+    console.print(table)
+    console.print("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+
+
+@app.command()
+def reports(db: DbOption = "huibian.db", format: FormatOption = "table", output: OutOption = None) -> None:
+    """List the reports in the store."""
+    with Database(db, readonly=True) as database:
+        df = database.reports()
+    cols = ["id", "region", "parent", "level", "year", "date", "meeting", "speaker", "post", "title", "source"]
+    if format == "table":
+        cols = ["id", "region", "parent", "level", "year", "date", "post", "speaker"]
+    export.write(df[cols + (["admin_code"] if format != "table" else [])], format, output, title="reports")
+
+
+@app.command()
+def show(
+    report_id: Annotated[str, typer.Argument(metavar="ID")],
+    db: DbOption = "huibian.db",
+    text: Annotated[bool, typer.Option("--text", help="print the cleaned text")] = False,
+    facts: Annotated[bool, typer.Option("--facts", help="list the report's facts beside their quotes")] = False,
+) -> None:
+    """Show a report's metadata and section outline (or its text, or its facts)."""
+    with Database(db, readonly=True) as database:
+        rep = database.report(report_id)
+        if text:
+            console.out(rep["text"], highlight=False)
+            return
+        meta = Table.grid(padding=(0, 2))
+        for key in ("id", "title", "region", "parent", "level", "admin_code", "year", "date", "meeting", "post",
+                    "speaker", "source"):
+            meta.add_row(f"[bold]{key}[/bold]", str(rep[key] or ""))
+        meta.add_row("[bold]span[/bold]", f"{rep['source_start']}–{rep['source_end']}")
+        meta.add_row("[bold]repairs[/bold]", ", ".join(f"{k} {v}" for k, v in (rep["repair_counts"] or {}).items()))
+        console.print(meta)
+        if facts:
+            df = database.facts(report=report_id)
+            cols = ["indicator", "scope", "period", "kind", "measure", "value", "value_text", "unit", "cmp", "quote"]
+            df["value"] = df["value_text"]
+            export.write(df[[c for c in cols if c != "value_text"]], "table", title=f"facts of {report_id}")
+            return
+        outline = Table(title="outline", header_style="bold")
+        for col in ("#", "number", "title", "role", "span"):
+            outline.add_column(col)
+        for s in database.sections(report_id).itertuples(index=False):
+            outline.add_row(str(s.idx), "  " * (s.depth - 1) + s.number, s.title[:40], s.role, f"{s.start}–{s.end}")
+        console.print(outline)

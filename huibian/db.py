@@ -1,0 +1,120 @@
+"""The Python API: `huibian.open(path)` → Database, whose methods return DataFrames.
+
+Every CLI command has a twin here; the CLI is a thin layer over these methods.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from huibian import store
+from huibian.ingest import IngestSummary, ingest
+from huibian.models import HuibianError
+from huibian.pipeline import Options
+
+REPORT_COLUMNS = [
+    "id", "region", "parent", "level", "year", "date", "meeting", "speaker", "post", "title", "source",
+    "source_start", "source_end", "admin_code", "content_hash",
+]
+FACT_COLUMNS = [
+    "report", "indicator", "name", "scope", "period", "base_period", "kind", "measure", "value", "value_hi",
+    "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base",
+]
+
+
+class Database:
+    """A huibian store. Read methods never write; `ingest` is the one writer."""
+
+    def __init__(self, path: str | Path = store.DEFAULT_DB, *, readonly: bool = False):
+        self.path = Path(path)
+        self.conn: sqlite3.Connection = store.connect(self.path, readonly=readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------
+    def ingest(self, paths: list[str | Path], **kwargs: Any) -> IngestSummary:
+        """Ingest files or directories (see huibian.ingest.ingest for the options)."""
+        return ingest(paths, self.conn, **kwargs)
+
+    # -- reading -------------------------------------------------------------------
+    def reports(self, *, region: str | None = None, year: int | None = None, level: str | None = None) -> pd.DataFrame:
+        sql = f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE 1=1"
+        params: list[Any] = []
+        for col, val in (("region", region), ("year", year), ("level", level)):
+            if val is not None:
+                sql += f" AND {col} = ?"
+                params.append(val)
+        sql += " ORDER BY year, region, id"
+        return pd.read_sql_query(sql, self.conn, params=params)
+
+    def report(self, report_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            raise HuibianError(f"no report {report_id!r} in {self.path} — `huibian reports` lists them")
+        out = dict(row)
+        for key in ("offsets", "pages", "repairs", "repair_counts", "warnings"):
+            out[key] = json.loads(out[key]) if out[key] else None
+        return out
+
+    def text(self, report_id: str) -> str:
+        return self.report(report_id)["text"]
+
+    def sections(self, report_id: str) -> pd.DataFrame:
+        self.report(report_id)
+        return pd.read_sql_query(
+            'SELECT idx, parent, depth, number, title, role, start, "end" FROM sections WHERE report_id = ? ORDER BY idx',
+            self.conn,
+            params=[report_id],
+        )
+
+    def facts(
+        self,
+        *,
+        report: str | None = None,
+        indicator: str | None = None,
+        kind: str | None = None,
+        period: int | None = None,
+        measure: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Facts in the facts.md format (plus start/end/section/value_base/unit_base and `id`).
+
+        `value` is numeric (NaN for ratios); `value_text` holds the value as a string,
+        which for a ratio is the ratio itself (16:49:35).
+        """
+        sql = (
+            "SELECT id, report_id AS report, indicator, name, scope, period, base_period, kind, measure, value,"
+            ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base FROM facts WHERE 1=1'
+        )
+        params: list[Any] = []
+        for col, val in (("report_id", report), ("indicator", indicator), ("kind", kind), ("period", period),
+                         ("measure", measure)):
+            if val is not None:
+                sql += f" AND {col} = ?"
+                params.append(val)
+        sql += " ORDER BY report_id, seq"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
+        return pd.read_sql_query(sql, self.conn, params=params)
+
+
+def open(path: str | Path = store.DEFAULT_DB, *, readonly: bool = False) -> Database:  # noqa: A001
+    """Open a store (created on first use unless readonly)."""
+    return Database(path, readonly=readonly)
+
+
+__all__ = ["Database", "open", "Options", "FACT_COLUMNS", "REPORT_COLUMNS"]

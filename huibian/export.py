@@ -1,0 +1,150 @@
+"""Writing DataFrames out: csv, json, jsonl, parquet, Stata (118) and terminal tables.
+
+Formats an economist loads in one line: `pd.read_csv`, `pd.read_parquet`,
+`use file.dta` in Stata (version 118 keeps Chinese text and variable labels).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from huibian.models import HuibianError
+
+FORMATS = ("table", "csv", "json", "jsonl", "parquet", "dta")
+BINARY = {"parquet", "dta"}
+
+# variable labels for Stata and for documentation
+LABELS: dict[str, str] = {
+    "report": "report id (region-year)",
+    "indicator": "canonical indicator id",
+    "name": "quantity as written",
+    "scope": "part of the region covered ('' = whole region)",
+    "period": "year the figure describes",
+    "base_period": "base year of multi-year growth",
+    "kind": "actual / estimate / target",
+    "measure": "level/growth/avg_growth/cum_growth/change_pp/share/ratio",
+    "value": "value as stated, in unit",
+    "value_text": "value as text (ratios)",
+    "value_hi": "upper end of a range",
+    "unit": "unit as written",
+    "cmp": "qualifier eq/ge/le/approx/range",
+    "quote": "shortest span stating the fact",
+    "start": "quote start offset in cleaned text",
+    "end": "quote end offset in cleaned text",
+    "section": "section index in the report",
+    "value_base": "value in base unit",
+    "unit_base": "base unit",
+    "region": "region name",
+    "admin_code": "GB/T 2260 division code",
+    "level": "administrative level",
+    "year": "year",
+}
+
+
+def _clean_value(v: Any) -> Any:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item"):  # numpy scalar
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts with None for missing and ints where the number is whole."""
+    cols = list(df.columns)
+    return [{c: _clean_value(v) for c, v in zip(cols, row, strict=True)} for row in df.itertuples(index=False)]
+
+
+def fact_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Fact rows in the facts.md exchange format: a ratio's value is its string."""
+    out = []
+    for rec in records(df):
+        text = rec.pop("value_text", None)
+        rec.pop("id", None)
+        if rec.get("measure") == "ratio":
+            rec["value"] = text
+        out.append(rec)
+    return out
+
+
+def _stata_frame(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or str(df[col].dtype).startswith("string"):
+            df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+        elif str(df[col].dtype) == "boolean":
+            df[col] = df[col].astype("float")
+    # Stata names: <= 32 chars, no reserved words
+    return df.rename(columns={"end": "end_", "start": "start_"} if "end" in df.columns else {})
+
+
+def write(
+    df: pd.DataFrame,
+    fmt: str,
+    out: str | Path | None = None,
+    *,
+    facts: bool = False,
+    title: str | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Write `df` in `fmt` to `out` (a path) or stdout. `facts=True` applies the facts.md value rule."""
+    if fmt not in FORMATS:
+        raise HuibianError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt in BINARY and out is None:
+        raise HuibianError(f"--format {fmt} writes a binary file: give -o FILE")
+    if fmt == "table":
+        _table(df, title=title, out=out)
+        return
+    if fmt == "parquet":
+        df.to_parquet(out, index=False)
+        return
+    if fmt == "dta":
+        sdf = _stata_frame(df)
+        all_labels = {**LABELS, **(labels or {})}
+        var_labels = {c: all_labels[c.rstrip("_")][:80] for c in sdf.columns if c.rstrip("_") in all_labels}
+        sdf.to_stata(out, write_index=False, version=118, variable_labels=var_labels)
+        return
+    rows = fact_records(df) if facts else records(df)
+    buf = io.StringIO()
+    if fmt == "csv":
+        if facts:
+            pd.DataFrame(rows, columns=[c for c in df.columns if c not in ("id", "value_text")]).to_csv(buf, index=False)
+        else:
+            df.to_csv(buf, index=False)
+    elif fmt == "json":
+        json.dump(rows, buf, ensure_ascii=False, indent=1)
+        buf.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            buf.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if out is None:
+        sys.stdout.write(buf.getvalue())
+    else:
+        Path(out).write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _table(df: pd.DataFrame, *, title: str | None, out: str | Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    for rec in records(df):
+        table.add_row(*["" if v is None else str(v) for v in rec.values()])
+    if out is None:
+        Console().print(table)
+    else:
+        with Path(out).open("w", encoding="utf-8") as f:
+            Console(file=f, width=200).print(table)

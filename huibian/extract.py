@@ -1,0 +1,658 @@
+"""Fact extraction: every number a report states about a measurable quantity.
+
+The extractor is a small grammar over the cleaned text, not a model: it finds number
+mentions (value, range, unit, qualifier), then reads their left context within the
+clause and sentence for the quantity's name, the measure (growth, share, ...), the
+period and the kind, following docs/facts.md. Cue words come from data/cues.yaml and
+units from data/units.yaml, so the grammar stays short and the knowledge extendable.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from huibian.models import Fact, ReportMeta, Section
+from huibian.numbers import ARABIC, CHINESE, parse_number, to_base, units
+from huibian.taxonomy import Taxonomy
+
+
+@functools.cache
+def cues() -> dict:
+    return yaml.safe_load(resources.files("huibian").joinpath("data/cues.yaml").read_text(encoding="utf-8"))
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    c = cues()
+    return {
+        "number": re.compile(rf"(?P<pct>百分之)?(?P<num>{ARABIC}|{CHINESE})"),
+        "ratio": re.compile(r"\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,3}"),
+        "range": re.compile(rf"\s?(?:-|—|–|－|~|～|至|到)\s?(?P<num>{ARABIC}|{CHINESE})"),
+        "sentence": re.compile(r"[^。！？!?\n]+"),
+        "clause_break": re.compile(r"[，,；;：:]"),
+        "year": re.compile(r"((?:19|20)\d\d)年(?:的|底|末|初|全年)?"),
+        "year_span": re.compile(r"((?:19|20)\d\d)[—\-–~～至到]((?:19|20)\d\d)年"),
+        "base_year": re.compile(r"(?:比|较|是|为|相当于)((?:19|20)\d\d)年"),
+        "estimate": re.compile(_alt(c["estimate"])),
+        "estimate_note": re.compile(r"[（(]\s*预计数"),
+        "avg": re.compile(_alt(c["avg"])),
+        "cum": re.compile(_alt(c["cum"])),
+        "up": re.compile(f"(?:{_alt(c['growth_up'])})(?:了|约|近|超过|达到|达|为)?$"),
+        "down": re.compile(f"(?:{_alt(c['growth_down'])})(?:了|约|近|超过|达到|达|为)?$"),
+        "share": re.compile(_alt(c["share"])),
+        "share_of_target": re.compile(_alt(c["share_of_target"])),
+        "ge_before": re.compile(f"(?:{_alt(c['ge_before'])})$"),
+        "le_before": re.compile(f"(?:{_alt(c['le_before'])})$"),
+        "approx_before": re.compile(f"(?:{_alt(c['approx_before'])})$"),
+        "target": re.compile(_alt(c["target"])),
+        "past": re.compile(_alt(c["past"])),
+        "this_year": re.compile(_alt(c["this_year"])),
+        "plan": re.compile(rf"({_alt(list(c['plan_end']))})(?:规划)?(?:末|期末|时期|期间|目标|规划|的|，|时)"),
+        "ahead": re.compile(_alt(c["five_years_ahead"])),
+        "back": re.compile(_alt(c["five_years_back"])),
+        "own": re.compile(rf"^(?:{_alt(c['own_region'])})"),
+        "part": re.compile(
+            rf"^(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])}))"
+            r"(?=完成|实现|新增|共|累计|地区|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
+        ),
+        "people_after": re.compile(_alt(c["people"])),
+        "other_places": re.compile(_alt(c["other_places"])),
+        "milestone": re.compile(r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)(?P<m>万亿|千亿|百亿)(?:元)?(?:大关|台阶|俱乐部)?"),
+        "double": re.compile(r"翻(?P<n>一|两|三|二)番"),
+        "name_strip_left": re.compile(
+            r"^(?:其中|同时|并|还|和|及|以及|与|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
+            r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
+        ),
+        "name_strip_right": re.compile(
+            r"(?:分别|均|都|已|约|近|超过|突破|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
+            r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|"
+            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|\s)+$"
+        ),
+    }
+
+
+FOLLOW_OK = set("，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
+NAME_STOP = re.compile(r"[，,；;：:。（(“\"]")
+
+
+@dataclass
+class Mention:
+    """A number mention: span, value(s), unit, qualifier."""
+
+    start: int
+    end: int  # end of the mention including unit and qualifier
+    num_start: int
+    value: float | str
+    unit: str
+    uclass: str  # money / measure / count / percent / ratio / people
+    cmp: str = "eq"
+    value_hi: float | None = None
+    multiple: bool = False  # N倍
+
+
+@dataclass
+class Context:
+    """What is known about the place in the text where a mention stands."""
+
+    sent_start: int
+    sent_end: int
+    clause_start: int
+    scope: str = ""
+    facts_in_sentence: list[Fact] = field(default_factory=list)
+
+
+def _find_mentions(text: str, start: int, end: int) -> list[Mention]:
+    """All number mentions in text[start:end] that could state a fact."""
+    p = _patterns()
+    ut = units()
+    out: list[Mention] = []
+    pos = start
+    while pos < end:
+        mr = p["ratio"].search(text, pos, end)
+        mn = p["number"].search(text, pos, end)
+        if mr and (not mn or mr.start() <= mn.start()) and _is_ratio(text, mr):
+            out.append(Mention(mr.start(), mr.end(), mr.start(), mr.group().replace("：", ":").replace("∶", ":"),
+                               "", "ratio"))
+            pos = mr.end()
+            continue
+        if not mn:
+            break
+        pos = mn.end()
+        m = _mention_at(text, mn, end, ut)
+        if m is not None:
+            out.append(m)
+            pos = max(pos, m.end)
+    return out
+
+
+def _is_ratio(text: str, m: re.Match[str]) -> bool:
+    before = text[max(0, m.start() - 12) : m.start()]
+    return ("比" in before or "结构" in before or "比例" in before) and not re.match(r"\d", text[m.end() : m.end() + 1])
+
+
+def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
+    num = mn.group("num")
+    is_chinese = not num[0].isdigit()
+    s = mn.start()
+    prev = text[s - 1] if s > 0 else ""
+    if prev.isascii() and (prev.isalpha() or prev in ".-/#"):  # PM2.5, G15, 3.5-ton
+        return None
+    if prev == "第" or text[max(0, s - 2) : s] in ("位列", "排名"):
+        return None
+    if is_chinese and (num in ("一", "二", "两", "十") and not mn.group("pct")):
+        # 一 alone is usually "a/one" in prose (一批, 一个); handled only with a clear count below
+        pass
+    value = parse_number(num)
+    if value is None:
+        return None
+    pos = mn.end()
+    value_hi: float | None = None
+    # range: 7-8户, 4至5个, 10—15家, 7%-8%
+    unit_m = ut.regex.match(text, pos, end)
+    unit_first = unit_m.group(0) if unit_m else ""
+    rng = _patterns()["range"].match(text, pos + (len(unit_first) if unit_first in ("%",) else 0), end)
+    if rng and not is_chinese == (not rng.group("num")[0].isdigit()):
+        rng = None
+    if rng:
+        hi = parse_number(rng.group("num"))
+        if hi is not None and hi > value:
+            value_hi = hi
+            pos = rng.end()
+            unit_m = ut.regex.match(text, pos, end)
+    prefix = unit_m.group("prefix") if unit_m else None
+    unit = unit_m.group("unit") if unit_m else None
+    pct = bool(mn.group("pct"))
+    if pct:
+        uclass, unit_s, pos2 = "percent", "%", pos
+    elif unit:
+        uclass = ut.cls[unit]
+        unit_s = (prefix or "") + unit
+        pos2 = unit_m.end()
+    elif prefix and prefix in ("万", "亿") and _patterns()["people_after"].match(text, unit_m.end(), end):
+        uclass, unit_s, pos2 = "count", prefix + "人", unit_m.end()  # 8.74万农村贫困人口
+    elif not is_chinese and text[pos : pos + 1] == "大" and re.match(r"[\u4e00-\u9fff]", text[pos + 1 : pos + 2] or "x"):
+        uclass, unit_s, pos2 = "count", "个", pos + 1  # 8大产业集群
+        if not text[pos + 1 : pos + 3].endswith(("产", "基", "集", "板", "行", "园", "工", "平", "中", "区")):
+            pass
+    else:
+        return None
+    if is_chinese:
+        # Chinese numerals: only clear counts and amounts, never slogans (两个不低于, 三个代表)
+        if uclass == "count" and unit_s not in ("户", "家", "所", "座", "名", "位", "条", "项", "处", "套", "台", "辆", "个"):
+            return None
+        if unit_s == "个" and not text[max(0, s - 1) : s] == "等":
+            return None
+        if num in ("一", "两", "二") and uclass == "count" and unit_s not in ("户", "家", "所", "座"):
+            return None
+        if uclass == "percent" and unit_s != "%":
+            if unit_s == "倍" and num in ("一", "两", "二", "三"):
+                pass
+            else:
+                return None
+    # multiplier suffix after unit: 1万多户 handled by 多 below; 倍
+    multiple = unit_s.endswith("倍")
+    cmp = "range" if value_hi is not None else "eq"
+    after = text[pos2 : pos2 + 3]
+    for word, c in (("以上", "ge"), ("以内", "le"), ("以下", "le"), ("左右", "approx"), ("上下", "approx")):
+        if after.startswith(word):
+            cmp = c if cmp == "eq" else cmp
+            pos2 += len(word)
+            break
+    else:
+        if after[:1] in ("多", "余", "强") and uclass != "percent":
+            cmp = "ge" if cmp == "eq" else cmp
+            pos2 += 1
+    # 1万多户: unit after 多
+    if cmp == "ge" and unit_s in ("万", "亿") and unit_m:
+        u2 = units().regex.match(text, pos2, end)
+        if u2 and u2.group("unit"):
+            unit_s += u2.group("unit")
+            pos2 = u2.end()
+    # a measure followed directly by a noun is a size class or a name (5万吨级泊位, 500兆瓦多晶硅片)
+    nxt = text[pos2 : pos2 + 1]
+    if uclass in ("money", "measure") and nxt and nxt not in FOLLOW_OK:
+        if not (nxt == "的" and cmp == "eq"):
+            return None
+    if nxt == "级" or text[pos2 - 2 : pos2] in ("以上", "以下") and nxt and nxt not in FOLLOW_OK and nxt != "的":
+        return None
+    if text[pos2 - 2 : pos2] in ("以上", "以下") and nxt == "的":
+        return None
+    return Mention(s, pos2, s, value, unit_s, uclass, cmp, value_hi, multiple)
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _patterns()["sentence"].finditer(text)]
+
+
+def _section_at(sections: list[Section], pos: int) -> Section | None:
+    best = None
+    for s in sections:
+        if s.start <= pos < s.end and (best is None or s.depth >= best.depth):
+            best = s
+    return best
+
+
+def _role_at(sections: list[Section], pos: int) -> str | None:
+    roles = [s for s in sections if s.start <= pos < s.end]
+    for s in sorted(roles, key=lambda s: -s.depth):
+        if s.role in ("targets", "tasks", "review", "problems"):
+            return s.role
+    return None
+
+
+@functools.cache
+def _paragraph_role_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    plan = re.compile(
+        r"(主要预期目标|主要目标|预期目标|工作安排|工作任务|总体要求|今年(?:政府)?工作|今年(?:经济社会)?发展|今后五年|未来五年|"
+        r"今年的主要任务|重点抓好|重点做好|着力抓好)"
+    )
+    review = re.compile(r"(工作回顾|过去一年|过去的一年|一年来|过去五年|五年来|去年以来|回顾)")
+    return plan, review
+
+
+def _paragraph_roles(text: str, sections: list[Section]) -> list[tuple[int, str]]:
+    """(paragraph start, role) for every paragraph: the section's role, else cues in the text."""
+    plan, review = _paragraph_role_cues()
+    out: list[tuple[int, str]] = []
+    current = "review"
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        role = _role_at(sections, start)
+        head = line[:40]
+        if role is None:
+            if plan.search(head):
+                current = "tasks"
+            elif review.search(head):
+                current = "review"
+            role = current
+        else:
+            current = role
+        out.append((start, role))
+    return out
+
+
+def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
+    """The quantity's name in text[start:end] (the clause left of a number) and where it starts."""
+    p = _patterns()
+    seg = text[start:end]
+    cut = max(seg.rfind(ch) for ch in "，,；;：:。（(“")
+    if cut >= 0:
+        start += cut + 1
+        seg = seg[cut + 1 :]
+    m = p["name_strip_left"].match(seg)
+    if m:
+        start += m.end()
+        seg = seg[m.end() :]
+    seg2 = p["name_strip_right"].sub("", seg)
+    return seg2, start
+
+
+def _name_after(text: str, pos: int, end: int) -> str:
+    """Name for a number-first mention (15个项目开工建设): the words after it."""
+    seg = text[pos:end]
+    m = NAME_STOP.search(seg)
+    if m:
+        seg = seg[: m.start()]
+    return seg[:20]
+
+
+def _explicit_year(text: str, start: int, pos: int) -> tuple[int | None, int | None]:
+    """(period, base_period) named in text[start:pos]: the nearest year wins; 比2010年 is a base."""
+    p = _patterns()
+    seg = text[start:pos]
+    base = None
+    mb = None
+    for mb in p["base_year"].finditer(seg):
+        pass
+    if mb:
+        base = int(mb.group(1))
+    period = None
+    for my in p["year"].finditer(seg):
+        if mb and my.start() >= mb.start() and my.end() <= mb.end() + 2 and int(my.group(1)) == base:
+            continue
+        period = int(my.group(1))
+    ms = None
+    for ms in p["year_span"].finditer(seg):
+        pass
+    if ms:
+        period = int(ms.group(2))
+        base = base or int(ms.group(1)) - 1
+    return period, base
+
+
+# --------------------------------------------------------------------------- main
+
+
+def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None) -> list[Fact]:
+    """All facts of one report, in text order."""
+    taxonomy = taxonomy or Taxonomy.load()
+    p = _patterns()
+    year = meta.year
+    para_roles = _paragraph_roles(text, sections)
+    para_starts = [s for s, _ in para_roles]
+    estimate_from: int | None = None
+    m_note = p["estimate_note"].search(text)
+    if m_note:
+        estimate_from = m_note.start()
+    facts: list[Fact] = []
+    for s0, s1 in _sentence_spans(text):
+        sentence = text[s0:s1]
+        mentions = _find_mentions(text, s0, s1)
+        milestones = list(p["milestone"].finditer(text, s0, s1)) + list(p["double"].finditer(text, s0, s1))
+        if not mentions and not milestones:
+            continue
+        role = para_roles[bisect.bisect_right(para_starts, s0) - 1][1]
+        est_pos = None
+        me = p["estimate"].search(sentence)
+        if me:
+            est_pos = s0 + me.start()
+        scope = ""
+        sent_facts: list[Fact] = []
+        prev_end = s0
+        prev_name = ""
+        prev_name_start = s0
+        clause_start = s0
+        for m in mentions:
+            # clause boundaries between the previous mention and this one
+            for cb in p["clause_break"].finditer(text, prev_end, m.start):
+                clause_start = cb.end()
+            clause_head = text[clause_start : m.start]
+            sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
+            if sp:
+                scope = sp.group("scope")
+            elif p["own"].match(clause_head):
+                scope = ""
+            left = text[max(prev_end, clause_start) : m.start]
+            name, name_start = _name_before(text, max(prev_end, clause_start), m.start)
+            name = _strip_scope(name, scope)
+            # other places quoted for comparison (全国 in a city report)
+            if meta.region not in ("全国",) and re.search(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)", left):
+                prev_end = m.end
+                continue
+            fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year)
+            if fact is None:
+                prev_end = m.end
+                continue
+            # period and kind
+            period, base = _explicit_year(text, s0, m.start)
+            near_period, near_base = _explicit_year(text, clause_start, m.start)
+            kind_target = role in ("targets", "tasks")
+            if p["ahead"].search(text, s0, m.start):
+                period, kind_target = year + 4, True
+                fact.base_period = fact.base_period or (year - 1 if fact.measure in ("avg_growth", "cum_growth") else None)
+            mp = None
+            for mp in p["plan"].finditer(text, s0, m.start):
+                pass
+            if mp:
+                plan_end = cues()["plan_end"][mp.group(1)]
+                if plan_end >= year:
+                    period, kind_target = plan_end, True
+                else:
+                    period = plan_end
+                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                    fact.base_period = plan_end - 5
+            if near_period:
+                period = near_period
+            if near_base and fact.measure in ("avg_growth", "cum_growth", "change_pp", "level"):
+                fact.base_period = fact.base_period or near_base
+            elif base and fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                fact.base_period = base
+            if p["back"].search(text, s0, m.start) and fact.measure in ("avg_growth", "cum_growth"):
+                fact.base_period = fact.base_period or year - 6
+            if p["past"].search(text, s0, m.start) and period is None:
+                period, kind_target = year - 1, False
+            if period is None:
+                if p["this_year"].search(text, s0, m.start):
+                    period, kind_target = year, True
+                else:
+                    period = year if kind_target else year - 1
+            if period >= year and not kind_target and p["target"].search(text, s0, m.start):
+                kind_target = True
+            if period < year:
+                kind_target = False
+            if kind_target:
+                kind = "target"
+            elif (est_pos is not None and est_pos < m.start) or (estimate_from is not None and m.start > estimate_from
+                                                                 and role not in ("targets", "tasks")):
+                kind = "estimate"
+            else:
+                kind = "actual"
+            fact.period = period
+            fact.kind = kind
+            fact.scope = scope
+            fact.report = meta.id
+            expanded = _expand_subjects(fact, text, clause_start, m, mentions, sent_facts)
+            for f in expanded:
+                f.indicator = _indicator(f, taxonomy)
+                f.value_base, f.unit_base = _base(f)
+                f.section = (_section_at(sections, f.start).idx if sections and _section_at(sections, f.start) else None)
+            sent_facts.extend(expanded)
+            prev_end = m.end
+            if name and fact.measure in ("level", "share", "ratio") or (name and not prev_name):
+                prev_name, prev_name_start = fact.name, fact.start
+            elif name:
+                prev_name, prev_name_start = fact.name, fact.start
+        for ms in milestones:
+            f = _milestone(text, ms, meta, role, sentence, s0, taxonomy)
+            if f and not any(g.start <= ms.start() < g.end for g in sent_facts):
+                sent_facts.append(f)
+        facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
+    for f in facts:
+        f.quote = text[f.start : f.end]
+    return facts
+
+
+def _strip_scope(name: str, scope: str) -> str:
+    if scope and name.startswith(scope):
+        name = name[len(scope) :]
+        name = _patterns()["name_strip_left"].sub("", name)
+    return name
+
+
+def _classify(
+    text: str, m: Mention, left: str, name: str, name_start: int, prev_name: str, prev_name_start: int, year: int
+) -> Fact | None:
+    """Measure, sign, cmp and name of a mention from its left context; None for no fact."""
+    p = _patterns()
+    tail = re.sub(r"(比上年|较上年|同比|比去年|分别|均|实际|名义|可比价?|按可比口径|，|\s)+", "", left)[-8:]
+    measure = "level"
+    value = m.value
+    cmp = m.cmp
+    base_period = None
+    unit = m.unit
+    if m.uclass == "ratio":
+        measure = "ratio"
+    elif unit in ("个百分点", "百分点"):
+        measure = "change_pp"
+        unit = "个百分点"
+        if p["down"].search(tail):
+            value = -value
+    elif unit == "倍":
+        mb = re.search(r"(?:是|为|相当于)((?:19|20)\d\d)年的?$", left)
+        if mb:
+            measure, base_period, value = "cum_growth", int(mb.group(1)), round((value - 1) * 100, 6)
+        elif p["up"].search(tail) or tail.endswith(("增长", "增加", "提高")):
+            measure, value = ("cum_growth" if re.search(r"比(19|20)\d\d年|比五年前|累计", left) else "growth"), value * 100
+        else:
+            return None
+        unit = "%"
+        if cmp == "ge" and not m.value_hi:
+            pass
+    elif m.uclass == "percent":
+        if p["avg"].search(left[-10:]):
+            measure = "avg_growth"
+        elif p["cum"].search(left[-12:]) or re.search(r"比(19|20)\d\d年(?:增长|提高|下降|减少)", left[-14:]):
+            measure = "cum_growth"
+        elif p["up"].search(tail) or p["down"].search(tail):
+            measure = "growth"
+        elif p["share_of_target"].search(left[-8:]) or re.search(r"(比重|占比|比例)[为达到了]*$", tail) or (
+            "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
+        ):
+            measure = "share"
+        if measure in ("growth", "avg_growth", "cum_growth") and p["down"].search(tail):
+            value = -value
+    elif p["down"].search(tail) and m.uclass in ("money", "measure", "count"):
+        value = value  # 减少3万吨: an absolute change, stated as a level of the change
+    if isinstance(value, float) and value < 0 and cmp in ("ge", "le"):
+        cmp = "le" if cmp == "ge" else "ge"
+    # cmp words before the number
+    lt = left.rstrip()
+    if cmp == "eq":
+        if p["ge_before"].search(lt) or re.search(r"(超过|突破|不低于|高于|至少|不少于)[^，,；;]{0,3}$", lt):
+            cmp = "ge"
+        elif p["le_before"].search(lt) or (re.search(r"控制在", left) and measure in ("level", "growth")
+                                            and text[m.end - 2 : m.end] in ("以内", "以下")):
+            cmp = "le"
+        elif p["approx_before"].search(lt):
+            cmp = "approx"
+        if cmp in ("ge", "le") and isinstance(value, float) and value < 0 and measure != "level":
+            cmp = "le" if cmp == "ge" else "ge"
+    quote_start = name_start if name else m.start
+    fname = name
+    if not name or len(name) < 2 or _is_verb_only(name):
+        if measure in ("growth", "avg_growth", "cum_growth", "change_pp") and prev_name:
+            fname = prev_name
+            quote_start = prev_name_start
+        elif m.uclass == "count" or m.uclass == "money" or m.uclass == "measure":
+            fname = _name_after(text, m.end, min(len(text), m.end + 30)) or name
+            quote_start = m.start
+        else:
+            fname = name or ""
+    if not fname:
+        return None
+    return Fact(
+        report="", indicator=None, name=fname, scope="", period=0, kind="actual", measure=measure, value=value,
+        unit=unit if measure != "ratio" else "", cmp=cmp, quote="", start=quote_start, end=m.end,
+        base_period=base_period, value_hi=m.value_hi if measure != "ratio" else None,
+    )
+
+
+def _is_verb_only(name: str) -> bool:
+    return bool(re.fullmatch(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|)+", name))
+
+
+_SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
+
+
+def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention],
+                     sent_facts: list[Fact]) -> list[Fact]:
+    """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
+    from dataclasses import replace
+
+    name = fact.name
+    clause = text[clause_start : m.end]
+    # 分别 with several values: the values map to earlier subjects in order
+    if "分别" in text[clause_start : m.start] or "分别" in clause:
+        vals = [x for x in mentions if clause_start <= x.start and x.uclass == m.uclass]
+        k = len(vals)
+        idx = vals.index(m) if m in vals else 0
+        parts = _subject_parts(name)
+        if k >= 2:
+            if len(parts) == k:
+                return [replace(fact, name=parts[idx])]
+            if "城乡居民" in name and k == 2:
+                return [replace(fact, name=_urban_rural(name)[idx])]
+            prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
+            names = []
+            for f in prev:
+                if f.name not in names:
+                    names.append(f.name)
+            if len(names) >= k:
+                target = names[-k:][idx]
+                src = next(f for f in prev if f.name == target)
+                return [replace(fact, name=target, scope=src.scope, start=min(fact.start, src.start))]
+            return [fact]
+        if len(parts) >= 2:
+            return [replace(fact, name=part) for part in parts]
+    if "城乡居民" in name:
+        return [replace(fact, name=n) for n in _urban_rural(name)]
+    return [fact]
+
+
+def _subject_parts(name: str) -> list[str]:
+    parts = [x for x in _SPLIT_NAMES.split(name) if x]
+    if len(parts) < 2:
+        return [name]
+    # shared tail: 技术合同成交额、发明专利授权量 are full names; 城镇和农村居民人均收入 shares its tail
+    return parts
+
+
+def _urban_rural(name: str) -> list[str]:
+    rest = name.split("城乡居民", 1)[1] or "人均可支配收入"
+    rest = rest.replace("分别", "")
+    rural = "农村居民" + rest if "可支配" in rest else "农民" + rest
+    return ["城镇居民" + rest, rural]
+
+
+def _indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
+    """The canonical id when the name ends with a known name and the unit fits."""
+    name = re.sub(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$", "", f.name)
+    ind_id = None
+    for n in taxonomy._names_longest_first:
+        if name.endswith(n) or f.name.endswith(n):
+            ind_id = taxonomy._by_name[n]
+            break
+    if ind_id is None:
+        return None
+    ind = taxonomy.indicators[ind_id]
+    if f.measure == "level" and ind.units:
+        from huibian.numbers import split_unit
+
+        _, base = split_unit(f.unit)
+        ok = any(split_unit(u)[1] == base for u in ind.units)
+        if not ok:
+            return None
+    if f.measure == "share" and ind_id not in ("rd_intensity", "services_share", "hightech_share", "digital_economy_share"):
+        return None
+    if ind_id == "gdp" and f.measure == "level" and f.unit == "%":
+        return None
+    return ind_id
+
+
+def _base(f: Fact) -> tuple[float | None, str | None]:
+    if isinstance(f.value, str) or f.measure != "level":
+        return (None, None) if isinstance(f.value, str) else (float(f.value), f.unit)
+    return to_base(float(f.value), f.unit)
+
+
+def _milestone(text: str, ms: re.Match[str], meta: ReportMeta, role: str, sentence: str, s0: int,
+               taxonomy: Taxonomy) -> Fact | None:
+    """经济总量过万亿 → gdp level 1 万亿元 ge; 翻一番 → cum_growth 100."""
+    year = meta.year
+    target = role in ("targets", "tasks")
+    if "m" in ms.groupdict() and ms.group("m"):
+        value, unit = {"万亿": (1, "万亿元"), "千亿": (1000, "亿元"), "百亿": (100, "亿元")}[ms.group("m")]
+        name, nstart = _name_before(text, max(s0, ms.start() - 20), ms.start())
+        if not name:
+            return None
+        f = Fact(meta.id, None, name, "", year if target else year - 1, "target" if target else "actual", "level",
+                 float(value), unit, "ge", "", nstart, ms.end())
+    else:
+        n = {"一": 1, "两": 2, "二": 2, "三": 3}[ms.group("n")]
+        value = (2**n - 1) * 100
+        name, nstart = _name_before(text, max(s0, ms.start() - 24), ms.start())
+        mb = re.search(r"比((?:19|20)\d\d)年", text[max(s0, ms.start() - 24) : ms.start()])
+        if not name:
+            return None
+        f = Fact(meta.id, None, name, "", year if target else year - 1, "target" if target else "actual",
+                 "cum_growth", float(value), "%", "eq", "", nstart, ms.end(),
+                 base_period=int(mb.group(1)) if mb else None)
+    f.indicator = _indicator(f, taxonomy)
+    f.value_base, f.unit_base = _base(f)
+    return f

@@ -1,0 +1,122 @@
+"""Ingest orchestration: files → per-file pipeline (in a pool) → the single writer.
+
+Workers only compute; the parent process is the one writer, so the store never sees
+two writers and a crash in one file's pipeline never loses another file's reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from huibian import read, store
+from huibian.models import HuibianError, ProcessedReport
+from huibian.pipeline import Options, process_file
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # added / unchanged / replaced / skipped / failed
+    reports: list[str] = field(default_factory=list)
+    facts: int = 0
+    error: str | None = None
+
+
+@dataclass
+class IngestSummary:
+    results: list[FileResult]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _work(args: tuple[str, Options]) -> tuple[str, list[ProcessedReport] | None, str | None]:
+    """Run the pipeline on one file; errors come back as a message, never an exception."""
+    path, options = args
+    try:
+        return path, process_file(path, options), None
+    except HuibianError as e:
+        return path, None, str(e).removeprefix(f"{path}: ")
+    except Exception as e:  # a bug must not lose the other files' work
+        return path, None, f"internal error ({type(e).__name__}: {e}) — please report it"
+
+
+def _run(jobs: list[tuple[str, Options]], workers: int) -> Iterator[tuple[str, list[ProcessedReport] | None, str | None]]:
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(_work, jobs)
+        return
+    # bounded memory: results stream back one file at a time; workers are recycled
+    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=200) as pool:
+        yield from pool.map(_work, jobs, chunksize=1)
+
+
+def ingest(
+    paths: list[str | Path],
+    db: str | Path | sqlite3.Connection = store.DEFAULT_DB,
+    *,
+    options: Options = Options(),
+    workers: int | None = None,
+    replace: bool = False,
+    progress: Callable[[FileResult], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and directories into the store; returns what happened to each file."""
+    conn = db if isinstance(db, sqlite3.Connection) else store.connect(db)
+    files, skipped = read.iter_files([Path(p) for p in paths])
+    results = [FileResult(str(p), "skipped", error=why) for p, why in skipped]
+    jobs: list[tuple[str, Options]] = []
+    hashes: dict[str, tuple[str, int]] = {}
+    for p in files:
+        key = str(p)
+        try:
+            hashes[key] = _sha256(p)
+        except OSError as e:
+            results.append(FileResult(key, "failed", error=f"cannot read: {e.strerror}"))
+            continue
+        if not replace and store.file_unchanged(conn, key, hashes[key][0]):
+            ids = [r["id"] for r in conn.execute("SELECT id FROM reports WHERE source = ?", (key,))]
+            results.append(FileResult(key, "unchanged", reports=ids))
+            if progress:
+                progress(results[-1])
+            continue
+        jobs.append((key, options))
+    n_workers = workers or os.cpu_count() or 1
+    for path, reports, error in _run(jobs, n_workers):
+        sha, size = hashes[path]
+        if reports is None:
+            res = FileResult(path, "failed", error=error)
+            store.record_file(conn, path, sha, size, "failed", error, [])
+        else:
+            ids, statuses, nfacts = [], [], 0
+            for rep in reports:
+                rid, st = store.write_report(conn, rep, replace=replace)
+                ids.append(rid)
+                statuses.append(st)
+                nfacts += len(rep.facts)
+            status = "added" if "added" in statuses else "replaced" if "replaced" in statuses else "unchanged"
+            res = FileResult(path, status, reports=ids, facts=nfacts)
+            store.record_file(conn, path, sha, size, "ok", None, ids)
+        results.append(res)
+        if progress:
+            progress(res)
+    return IngestSummary(results)
