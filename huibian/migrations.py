@@ -101,6 +101,20 @@ MIGRATIONS: list[str] = [
         DELETE FROM search_docs WHERE report_id = old.id;
     END;
     """,
+    # 3: official statistics a user loads to hold the reports' claims against (huibian/accountability.py)
+    """
+    CREATE TABLE official_stats (
+        admin_code TEXT NOT NULL,      -- GB/T 2260 code (as of the year, or today's)
+        year INTEGER NOT NULL,
+        indicator TEXT NOT NULL,
+        measure TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT,
+        source TEXT,                   -- the file it was loaded from
+        loaded_at TEXT NOT NULL,
+        PRIMARY KEY (admin_code, year, indicator, measure)
+    );
+    """,
 ]
 
 
