@@ -1,0 +1,156 @@
+"""READ stage: a file's bytes → a Document (text without markup, encoding, pages, meta).
+
+`read_file` dispatches on the extension to one reader per format. Every problem a
+user can meet — missing, empty, too large, binary, corrupt, scanned — comes out as
+a ReadError naming the file and the problem in one line, never a library traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from huibian.models import Document, HuibianError, ReadError
+
+SUPPORTED = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# Extensions people will try, with the advice a skip reason should carry.
+_ADVICE = {
+    ".doc": "old Word format; save it as .docx",
+    ".wps": "WPS format; save it as .docx",
+    ".rtf": "save it as .docx or .txt",
+    ".xls": "a spreadsheet, not a report",
+    ".xlsx": "a spreadsheet, not a report",
+    ".csv": "a table, not a report",
+    ".jpg": "an image; OCR it first",
+    ".jpeg": "an image; OCR it first",
+    ".png": "an image; OCR it first",
+    ".tif": "an image; OCR it first",
+    ".tiff": "an image; OCR it first",
+}
+
+
+def _reader(ext: str) -> Callable[[bytes, str], Document]:
+    # Imported lazily so that reading .txt files never pays for lxml/docx/pypdf imports.
+    if ext in (".txt", ".md"):
+        from huibian.read.text import read_text
+
+        fmt = ext[1:]
+        return lambda data, path: read_text(data, path, fmt)
+    if ext in (".html", ".htm"):
+        from huibian.read.html import read_html
+
+        return read_html
+    if ext == ".docx":
+        from huibian.read.docx import read_docx
+
+        return read_docx
+    from huibian.read.pdf import read_pdf
+
+    return read_pdf
+
+
+def unsupported_reason(path: Path) -> str:
+    ext = path.suffix.lower()
+    if not ext:
+        return "unsupported type (no extension)"
+    advice = _ADVICE.get(ext)
+    return f"unsupported type {ext}" + (f" ({advice})" if advice else "")
+
+
+def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one file into a Document. Raises ReadError with a one-line problem on bad input."""
+    path = Path(path)
+    name = str(path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise ReadError(name, unsupported_reason(path))
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ReadError(name, "no such file") from None
+    except OSError as e:
+        raise ReadError(name, f"cannot open: {e.strerror or e}") from None
+    if path.is_dir():
+        raise ReadError(name, "is a directory, not a file")
+    if st.st_size == 0:
+        raise ReadError(name, "empty file (0 bytes)")
+    if st.st_size > max_bytes:
+        raise ReadError(name, f"too large: {_size(st.st_size)}, over the limit of {_size(max_bytes)}")
+    try:
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise ReadError(name, f"cannot read: {e.strerror or e}") from None
+    if len(data) > max_bytes:
+        raise ReadError(name, f"too large: over the limit of {_size(max_bytes)}")
+    if not data:
+        raise ReadError(name, "empty file (0 bytes)")
+    return read_bytes(data, name, ext)
+
+
+def read_bytes(data: bytes, name: str, ext: str) -> Document:
+    """Read in-memory file content (an upload, a test) as if it came from a file `name` with extension `ext`."""
+    ext = ext.lower()
+    if ext not in SUPPORTED:
+        raise ReadError(name, f"unsupported type {ext or '(no extension)'}")
+    try:
+        return _reader(ext)(data, name)
+    except HuibianError:
+        raise
+    except RecursionError:
+        raise ReadError(name, f"cannot read {ext[1:]} file: structure nested too deeply") from None
+    except MemoryError:
+        raise ReadError(name, f"cannot read {ext[1:]} file: out of memory") from None
+    except Exception as e:  # a library failed on input it did not expect: still one line
+        detail = str(e).splitlines()[0][:200] if str(e) else ""
+        problem = f"cannot read {ext[1:]} file ({type(e).__name__}{': ' + detail if detail else ''})"
+        raise ReadError(name, problem) from None
+
+
+def iter_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand directories (recursively, sorted); return (files to read, skipped files with reason).
+
+    Hidden files and directories inside a directory are skipped silently; paths named
+    explicitly are kept even when hidden. A path that does not exist is returned as a
+    file so that reading it reports the error. Each file appears once.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        key = os.path.normcase(os.path.abspath(p))
+        if key in seen:
+            return
+        seen.add(key)
+        if p.name.startswith("~$"):
+            skipped.append((p, "Office lock file"))
+        elif p.suffix.lower() in SUPPORTED or not p.exists():
+            files.append(p)
+        else:
+            skipped.append((p, unsupported_reason(p)))
+
+    for root in map(Path, paths):
+        if not root.is_dir():
+            add(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for fn in sorted(filenames):
+                if not fn.startswith("."):
+                    add(Path(dirpath) / fn)
+    return files, skipped
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n} bytes"
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "iter_files", "read_bytes", "read_file"]
