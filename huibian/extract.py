@@ -60,28 +60,31 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "plan": re.compile(rf"({_alt(list(c['plan_end']))})(?:规划)?(?:末|期末|时期|期间|目标|规划|的|，|时)"),
         "ahead": re.compile(_alt(c["five_years_ahead"])),
         "back": re.compile(_alt(c["five_years_back"])),
-        "own": re.compile(rf"^(?:{_alt(c['own_region'])})"),
+        "own": re.compile(rf"(?:{_alt(c['own_region'])})"),
         "part": re.compile(
-            rf"^(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])}))"
+            rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])}))"
             r"(?=完成|实现|新增|共|累计|地区|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
         ),
         "people_after": re.compile(_alt(c["people"])),
         "other_places": re.compile(_alt(c["other_places"])),
-        "milestone": re.compile(r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)(?P<m>万亿|千亿|百亿)(?:元)?(?:大关|台阶|俱乐部)?"),
-        "double": re.compile(r"翻(?P<n>一|两|三|二)番"),
+        "milestone": re.compile(
+            r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)了?(?P<m>万亿|千亿|百亿)(?P<cur>美元|元)?(?:大关|台阶|俱乐部)?"
+        ),
+        "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番"),
         "name_strip_left": re.compile(
-            r"^(?:其中|同时|并|还|和|及|以及|与|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"^(?:其中|同时|并|还|和|及|以及|与|可比|名义|实际|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
             r"(?:分别|均|都|已|约|近|超过|突破|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
             r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|"
-            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|\s)+$"
+            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|\s)+$"
         ),
     }
 
 
+_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
 FOLLOW_OK = set("，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
 NAME_STOP = re.compile(r"[，,；;：:。（(“\"]")
 
@@ -170,15 +173,23 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             value_hi = hi
             pos = rng.end()
             unit_m = ut.regex.match(text, pos, end)
+    approx_more = False
+    if text[pos : pos + 1] in ("多", "余") and not is_chinese:
+        um2 = ut.regex.match(text, pos + 1, end)
+        if um2 and (um2.group("unit") or um2.group("prefix")):
+            unit_m, approx_more = um2, True
     prefix = unit_m.group("prefix") if unit_m else None
     unit = unit_m.group("unit") if unit_m else None
+    unit_end = unit_m.end() if unit_m else pos
+    if unit == "个" and text.startswith("多百分点", unit_end):
+        unit, approx_more, unit_end = "个百分点", True, unit_end + 4  # 提高2个多百分点
     pct = bool(mn.group("pct"))
     if pct:
         uclass, unit_s, pos2 = "percent", "%", pos
     elif unit:
         uclass = ut.cls[unit]
         unit_s = (prefix or "") + unit
-        pos2 = unit_m.end()
+        pos2 = unit_end
     elif prefix and prefix in ("万", "亿") and _patterns()["people_after"].match(text, unit_m.end(), end):
         uclass, unit_s, pos2 = "count", prefix + "人", unit_m.end()  # 8.74万农村贫困人口
     elif not is_chinese and text[pos : pos + 1] == "大" and re.match(r"[\u4e00-\u9fff]", text[pos + 1 : pos + 2] or "x"):
@@ -189,7 +200,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         return None
     if is_chinese:
         # Chinese numerals: only clear counts and amounts, never slogans (两个不低于, 三个代表)
-        if uclass == "count" and unit_s not in ("户", "家", "所", "座", "名", "位", "条", "项", "处", "套", "台", "辆", "个"):
+        if uclass == "count" and unit_s not in ("户", "家", "所", "座", "名", "位", "处", "套", "台", "辆", "个"):
             return None
         if unit_s == "个" and not text[max(0, s - 1) : s] == "等":
             return None
@@ -202,7 +213,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
                 return None
     # multiplier suffix after unit: 1万多户 handled by 多 below; 倍
     multiple = unit_s.endswith("倍")
-    cmp = "range" if value_hi is not None else "eq"
+    cmp = "range" if value_hi is not None else ("ge" if approx_more else "eq")
     after = text[pos2 : pos2 + 3]
     for word, c in (("以上", "ge"), ("以内", "le"), ("以下", "le"), ("左右", "approx"), ("上下", "approx")):
         if after.startswith(word):
@@ -210,7 +221,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             pos2 += len(word)
             break
     else:
-        if after[:1] in ("多", "余", "强") and uclass != "percent":
+        if after[:1] in ("多", "余", "强") and (uclass != "percent" or unit_s == "倍"):
             cmp = "ge" if cmp == "eq" else cmp
             pos2 += 1
     # 1万多户: unit after 多
@@ -312,21 +323,30 @@ def _name_after(text: str, pos: int, end: int) -> str:
     return seg[:20]
 
 
-def _explicit_year(text: str, start: int, pos: int) -> tuple[int | None, int | None]:
-    """(period, base_period) named in text[start:pos]: the nearest year wins; 比2010年 is a base."""
+_RELATIVE_YEAR = re.compile(r"(去年|上年|今年|现在|目前|当年)(?:底|末)?的")
+_BASE_RELATIVE = re.compile(r"(?:比|较|同比|相比|与)(?:去年|上年|前年)(?:同期)?")
+
+
+def _explicit_year(text: str, start: int, pos: int, year: int = 0) -> tuple[int | None, int | None]:
+    """(period, base_period) named in text[start:pos]: the nearest year marker wins
+    (2015年的, 去年底的, 现在的); 比2010年 and 2010年以来 name a base, not the period."""
     p = _patterns()
     seg = text[start:pos]
     base = None
-    mb = None
+    skip: list[tuple[int, int]] = []
     for mb in p["base_year"].finditer(seg):
-        pass
-    if mb:
         base = int(mb.group(1))
-    period = None
+        skip.append((mb.start(), mb.end() + 2))
+    for ml in re.finditer(r"((?:19|20)\d\d)年(?:以来|起|开始)", seg):
+        skip.append((ml.start(), ml.end()))
+    marks: list[tuple[int, int]] = []
     for my in p["year"].finditer(seg):
-        if mb and my.start() >= mb.start() and my.end() <= mb.end() + 2 and int(my.group(1)) == base:
-            continue
-        period = int(my.group(1))
+        if not any(a <= my.start() < b for a, b in skip):
+            marks.append((my.start(), int(my.group(1))))
+    if year:
+        for mr in _RELATIVE_YEAR.finditer(seg):
+            marks.append((mr.start(), year if mr.group(1) == "今年" else year - 1))
+    period = max(marks)[1] if marks else None
     ms = None
     for ms in p["year_span"].finditer(seg):
         pass
@@ -334,6 +354,20 @@ def _explicit_year(text: str, start: int, pos: int) -> tuple[int | None, int | N
         period = int(ms.group(2))
         base = base or int(ms.group(1)) - 1
     return period, base
+
+
+_SENT_YEAR = re.compile(r"\s*(?:在|截至|截止)?((?:19|20)\d\d)年(?:，|,|全年|我|全|以来)")
+
+
+def _five_year_context(text: str, sections: list[Section], pos: int, year: int) -> bool:
+    """Whether `pos` stands in a review of several years (过去五年, 十二五时期...)."""
+    for s in sections:
+        if s.start <= pos < s.end and s.depth == 1:
+            return bool(re.search(r"五年|十.五|任期|届", s.title))
+    window = text[max(0, pos - 3000) : pos]
+    multi = max((m.end() for m in re.finditer(r"过去五年|五年来|五年间|十.五时期|十.五期间|本届政府", window)), default=-1)
+    single = max((m.end() for m in re.finditer(r"过去一年|一年来|去年|\d{4}年，|今年|工作安排|预期目标", window)), default=-1)
+    return multi > single
 
 
 # --------------------------------------------------------------------------- main
@@ -385,13 +419,24 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if meta.region not in ("全国",) and re.search(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)", left):
                 prev_end = m.end
                 continue
-            fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year)
+            continues = bool(sent_facts) and _LIST_SEP.fullmatch(left) is not None
+            fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year,
+                             sent_facts[-1] if continues else None)
             if fact is None:
                 prev_end = m.end
                 continue
+            five = _five_year_context(text, sections, m.start, year)
+            from_value = bool(re.search(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$", left)) and bool(
+                re.match(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)", text[m.end : m.end + 6])
+            )
             # period and kind
-            period, base = _explicit_year(text, s0, m.start)
-            near_period, near_base = _explicit_year(text, clause_start, m.start)
+            period, base = None, None
+            msy = _SENT_YEAR.match(text, s0)
+            if msy and msy.end() <= m.start:
+                period = int(msy.group(1))
+            near_period, near_base = _explicit_year(text, clause_start, m.start, year)
+            if base is None:
+                base = _explicit_year(text, s0, m.start)[1]
             kind_target = role in ("targets", "tasks")
             if p["ahead"].search(text, s0, m.start):
                 period, kind_target = year + 4, True
@@ -415,8 +460,15 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 fact.base_period = base
             if p["back"].search(text, s0, m.start) and fact.measure in ("avg_growth", "cum_growth"):
                 fact.base_period = fact.base_period or year - 6
-            if p["past"].search(text, s0, m.start) and period is None:
+            if p["past"].search(_BASE_RELATIVE.sub("", text[s0 : m.start])) and period is None:
                 period, kind_target = year - 1, False
+            if from_value and not near_period:
+                period = year - 6 if five else year - 2
+            if five and fact.measure == "growth" and not kind_target and period in (None, year - 1):
+                fact.measure = "cum_growth"
+                fact.base_period = fact.base_period or year - 6
+            if five and fact.measure == "avg_growth" and fact.base_period is None and not kind_target:
+                fact.base_period = year - 6
             if period is None:
                 if p["this_year"].search(text, s0, m.start):
                     period, kind_target = year, True
@@ -466,11 +518,26 @@ def _strip_scope(name: str, scope: str) -> str:
 
 
 def _classify(
-    text: str, m: Mention, left: str, name: str, name_start: int, prev_name: str, prev_name_start: int, year: int
+    text: str, m: Mention, left: str, name: str, name_start: int, prev_name: str, prev_name_start: int, year: int,
+    prev: Fact | None = None,
 ) -> Fact | None:
     """Measure, sign, cmp and name of a mention from its left context; None for no fact."""
     p = _patterns()
-    tail = re.sub(r"(比上年|较上年|同比|比去年|分别|均|实际|名义|可比价?|按可比口径|，|\s)+", "", left)[-8:]
+    if prev is not None and (m.uclass == "percent") == (prev.unit in ("%", "个百分点")) and (
+        prev.measure != "ratio" and m.uclass != "ratio"
+    ):
+        # 分别增长28.9%和25.4%: a list member takes the measure and name of the one before
+        value = m.value
+        if prev.measure != "level" and isinstance(prev.value, float) and prev.value < 0 and isinstance(value, float):
+            value = -value
+        unit = "个百分点" if m.unit in ("个百分点", "百分点") else m.unit
+        if prev.measure == "cum_growth" and m.unit == "倍":
+            value, unit = round((float(m.value) - 1) * 100, 6), "%"
+        return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
+                    measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
+                    start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
+    tail = re.sub(r"(比上年|较上年|同比|比去年|分别|均|实际|名义|可比价?|按可比口径|，|\s)+", "", left)
+    tail = re.sub(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$", "", tail)[-8:]
     measure = "level"
     value = m.value
     cmp = m.cmp
@@ -505,10 +572,11 @@ def _classify(
             "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
         ):
             measure = "share"
+        elif re.search(r"(涨幅|增幅|增速|增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
+            measure = "growth"  # 居民消费价格涨幅3.5%: the rate is itself a growth
         if measure in ("growth", "avg_growth", "cum_growth") and p["down"].search(tail):
             value = -value
-    elif p["down"].search(tail) and m.uclass in ("money", "measure", "count"):
-        value = value  # 减少3万吨: an absolute change, stated as a level of the change
+    absolute_change = m.uclass in ("money", "measure", "count") and bool(p["up"].search(tail) or p["down"].search(tail))
     if isinstance(value, float) and value < 0 and cmp in ("ge", "le"):
         cmp = "le" if cmp == "ge" else "ge"
     # cmp words before the number
@@ -536,6 +604,8 @@ def _classify(
             fname = name or ""
     if not fname:
         return None
+    if m.uclass in ("money", "measure", "count") and absolute_change and not fname.endswith(("增加", "减少")):
+        fname += "增加" if p["up"].search(tail) else "减少"  # 比2011年增加8129元: a change, not the level
     return Fact(
         report="", indicator=None, name=fname, scope="", period=0, kind="actual", measure=measure, value=value,
         unit=unit if measure != "ratio" else "", cmp=cmp, quote="", start=quote_start, end=m.end,
@@ -600,13 +670,22 @@ def _urban_rural(name: str) -> list[str]:
     return ["城镇居民" + rest, rural]
 
 
+_GENERIC_PREFIX = re.compile(
+    r"(?:全市|全省|全区|全县|全州|全盟|全旗|全国|我市|我省|我区|我县|全自治区|全年|全社会|全部|实现|完成|共|累计|年度|当年|今年|去年|"
+    r"预计|初步预计|地区|本地|本级|区域|城乡居民|当地|年|，|、)*"
+)
+
+
 def _indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
     """The canonical id when the name ends with a known name and the unit fits."""
     name = re.sub(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$", "", f.name)
     ind_id = None
     for n in taxonomy._names_longest_first:
-        if name.endswith(n) or f.name.endswith(n):
-            ind_id = taxonomy._by_name[n]
+        for candidate in (name, f.name):
+            if candidate.endswith(n) and _GENERIC_PREFIX.fullmatch(candidate[: -len(n)]):
+                ind_id = taxonomy._by_name[n]
+                break
+        if ind_id:
             break
     if ind_id is None:
         return None
@@ -637,7 +716,8 @@ def _milestone(text: str, ms: re.Match[str], meta: ReportMeta, role: str, senten
     year = meta.year
     target = role in ("targets", "tasks")
     if "m" in ms.groupdict() and ms.group("m"):
-        value, unit = {"万亿": (1, "万亿元"), "千亿": (1000, "亿元"), "百亿": (100, "亿元")}[ms.group("m")]
+        value, unit = {"万亿": (1, "万亿"), "千亿": (1000, "亿"), "百亿": (100, "亿")}[ms.group("m")]
+        unit += ms.group("cur") or "元"
         name, nstart = _name_before(text, max(s0, ms.start() - 20), ms.start())
         if not name:
             return None
@@ -651,7 +731,7 @@ def _milestone(text: str, ms: re.Match[str], meta: ReportMeta, role: str, senten
         if not name:
             return None
         f = Fact(meta.id, None, name, "", year if target else year - 1, "target" if target else "actual",
-                 "cum_growth", float(value), "%", "eq", "", nstart, ms.end(),
+                 "cum_growth", float(value), "%", "approx" if ms.group("near") else "eq", "", nstart, ms.end(),
                  base_period=int(mb.group(1)) if mb else None)
     f.indicator = _indicator(f, taxonomy)
     f.value_base, f.unit_base = _base(f)

@@ -131,3 +131,35 @@ def show(
         for s in database.sections(report_id).itertuples(index=False):
             outline.add_row(str(s.idx), "  " * (s.depth - 1) + s.number, s.title[:40], s.role, f"{s.start}–{s.end}")
         console.print(outline)
+
+
+@app.command()
+def demo(
+    db: DbOption = "huibian.db",
+    workers: Annotated[int, typer.Option(help="processes; default: CPU count")] = 0,
+) -> None:
+    """Ingest the bundled samples (a compilation book and six reports), then print the
+    reports and their headline facts. Re-running is safe."""
+    from importlib import resources
+
+    from huibian.taxonomy import Taxonomy
+
+    samples = Path(str(resources.files("huibian").joinpath("samples")))
+    paths = [samples / "books", samples / "reports"]
+    with Database(db) as database:
+        summary = database.ingest(paths, workers=workers or os.cpu_count() or 1)
+        for res in summary.failed:
+            console_err.print(f"[red]failed:[/red] {res.path}: {res.error}", highlight=False)
+        df = database.reports()
+        export.write(df[["id", "region", "parent", "level", "admin_code", "year", "date", "post", "speaker"]], "table",
+                     title=f"reports in {db}")
+        facts_df = database.facts()
+    headline = Taxonomy.load().headline_ids()
+    hf = facts_df[facts_df["indicator"].isin(headline) & (facts_df["scope"] == "")].copy()
+    hf["value"] = hf["value_text"]
+    export.write(
+        hf[["report", "indicator", "period", "kind", "measure", "value", "unit", "cmp", "quote"]], "table",
+        title=f"headline facts ({len(hf)} of {len(facts_df)} facts; all: huibian facts --db {db})",
+    )
+    if summary.failed:
+        raise typer.Exit(1)
