@@ -70,7 +70,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "milestone": re.compile(
             r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)了?(?P<m>万亿|千亿|百亿)(?P<cur>美元|元)?(?:大关|台阶|俱乐部)?"
         ),
-        "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番"),
+        "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "name_strip_left": re.compile(
             r"^(?:其中|同时|并|还|和|及|以及|与|可比|名义|实际|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
@@ -86,7 +86,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 _LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
 FOLLOW_OK = set("，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
-NAME_STOP = re.compile(r"[，,；;：:。（(“\"]")
+NAME_STOP = re.compile(r"[，,；;：:。、（(“\"]")
 
 
 @dataclass
@@ -136,7 +136,16 @@ def _find_mentions(text: str, start: int, end: int) -> list[Mention]:
         if m is not None:
             out.append(m)
             pos = max(pos, m.end)
-    return out
+    # round milestones (突破千亿元) and doublings (翻一番): figures without digits
+    for ms in p["milestone"].finditer(text, start, end):
+        value, unit = {"万亿": (1.0, "万亿"), "千亿": (1000.0, "亿"), "百亿": (100.0, "亿")}[ms.group("m")]
+        out.append(Mention(ms.start("m"), ms.end(), ms.start("m"), value, unit + (ms.group("cur") or "元"), "money", "ge"))
+    for md in p["double"].finditer(text, start, end):
+        n = {"一": 1, "两": 2, "二": 2, "三": 3}[md.group("n")]
+        cmp = "approx" if md.group("near") else "ge" if md.group("more") else "eq"
+        out.append(Mention(md.start(), md.end(), md.start(), float((2**n - 1) * 100), "%", "double", cmp))
+    out.sort(key=lambda m: m.start)
+    return [m for i, m in enumerate(out) if i == 0 or m.start >= out[i - 1].end]
 
 
 def _is_ratio(text: str, m: re.Match[str]) -> bool:
@@ -302,7 +311,7 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
     """The quantity's name in text[start:end] (the clause left of a number) and where it starts."""
     p = _patterns()
     seg = text[start:end]
-    cut = max(seg.rfind(ch) for ch in "，,；;：:。（(“")
+    cut = max(seg.rfind(ch) for ch in "，,；;：:。“")
     if cut >= 0:
         start += cut + 1
         seg = seg[cut + 1 :]
@@ -310,8 +319,15 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
     if m:
         start += m.end()
         seg = seg[m.end() :]
-    seg2 = p["name_strip_right"].sub("", seg)
+    seg2 = p["name_strip_right"].sub("", _YEAR_IN_NAME.sub("", seg))
+    seg2 = p["name_strip_left"].sub("", seg2) if seg2 != seg else seg2
     return seg2, start
+
+
+_YEAR_IN_NAME = re.compile(
+    r"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:(?:19|20)\d\d年|去年|上年|今年|现在|目前|五年前)"
+    r"(?:底|末|初)?(?:的)?"
+)
 
 
 def _name_after(text: str, pos: int, end: int) -> str:
@@ -388,8 +404,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     for s0, s1 in _sentence_spans(text):
         sentence = text[s0:s1]
         mentions = _find_mentions(text, s0, s1)
-        milestones = list(p["milestone"].finditer(text, s0, s1)) + list(p["double"].finditer(text, s0, s1))
-        if not mentions and not milestones:
+        if not mentions:
             continue
         role = para_roles[bisect.bisect_right(para_starts, s0) - 1][1]
         est_pos = None
@@ -399,6 +414,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
         scope = ""
         sent_facts: list[Fact] = []
         prev_end = s0
+        last_raw: Fact | None = None
         prev_name = ""
         prev_name_start = s0
         clause_start = s0
@@ -421,7 +437,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 continue
             continues = bool(sent_facts) and _LIST_SEP.fullmatch(left) is not None
             fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year,
-                             sent_facts[-1] if continues else None)
+                             last_raw if continues else None)
             if fact is None:
                 prev_end = m.end
                 continue
@@ -489,6 +505,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.kind = kind
             fact.scope = scope
             fact.report = meta.id
+            last_raw = fact
             expanded = _expand_subjects(fact, text, clause_start, m, mentions, sent_facts)
             for f in expanded:
                 f.indicator = _indicator(f, taxonomy)
@@ -500,10 +517,6 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 prev_name, prev_name_start = fact.name, fact.start
             elif name:
                 prev_name, prev_name_start = fact.name, fact.start
-        for ms in milestones:
-            f = _milestone(text, ms, meta, role, sentence, s0, taxonomy)
-            if f and not any(g.start <= ms.start() < g.end for g in sent_facts):
-                sent_facts.append(f)
         facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
     for f in facts:
         f.quote = text[f.start : f.end]
@@ -543,7 +556,11 @@ def _classify(
     cmp = m.cmp
     base_period = None
     unit = m.unit
-    if m.uclass == "ratio":
+    if m.uclass == "double":
+        measure = "cum_growth"
+        mb = re.search(r"(?:比|较)((?:19|20)\d\d)年", left)
+        base_period = int(mb.group(1)) if mb else None
+    elif m.uclass == "ratio":
         measure = "ratio"
     elif unit in ("个百分点", "百分点"):
         measure = "change_pp"
@@ -594,10 +611,14 @@ def _classify(
     quote_start = name_start if name else m.start
     fname = name
     if not name or len(name) < 2 or _is_verb_only(name):
-        if measure in ("growth", "avg_growth", "cum_growth", "change_pp") and prev_name:
-            fname = prev_name
+        noun_follows = bool(re.match(r"[\u4e00-\u9fff]", text[m.end : m.end + 1]))
+        if m.uclass == "count" and noun_follows:
+            fname = _name_after(text, m.end, min(len(text), m.end + 30)) or name  # 15个项目开工建设
+            quote_start = m.start
+        elif prev_name:
+            fname = prev_name  # 增长13.5%, 达1073.5亿元: the subject of the sentence so far
             quote_start = prev_name_start
-        elif m.uclass == "count" or m.uclass == "money" or m.uclass == "measure":
+        elif m.uclass in ("count", "money", "measure"):
             fname = _name_after(text, m.end, min(len(text), m.end + 30)) or name
             quote_start = m.start
         else:
@@ -678,7 +699,8 @@ _GENERIC_PREFIX = re.compile(
 
 def _indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
     """The canonical id when the name ends with a known name and the unit fits."""
-    name = re.sub(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$", "", f.name)
+    name = re.sub(r"[（(][^）)]{0,12}[）)]", "", f.name)  # 地区生产总值(GDP)
+    name = re.sub(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$", "", name)
     ind_id = None
     for n in taxonomy._names_longest_first:
         for candidate in (name, f.name):
@@ -708,31 +730,3 @@ def _base(f: Fact) -> tuple[float | None, str | None]:
     if isinstance(f.value, str) or f.measure != "level":
         return (None, None) if isinstance(f.value, str) else (float(f.value), f.unit)
     return to_base(float(f.value), f.unit)
-
-
-def _milestone(text: str, ms: re.Match[str], meta: ReportMeta, role: str, sentence: str, s0: int,
-               taxonomy: Taxonomy) -> Fact | None:
-    """经济总量过万亿 → gdp level 1 万亿元 ge; 翻一番 → cum_growth 100."""
-    year = meta.year
-    target = role in ("targets", "tasks")
-    if "m" in ms.groupdict() and ms.group("m"):
-        value, unit = {"万亿": (1, "万亿"), "千亿": (1000, "亿"), "百亿": (100, "亿")}[ms.group("m")]
-        unit += ms.group("cur") or "元"
-        name, nstart = _name_before(text, max(s0, ms.start() - 20), ms.start())
-        if not name:
-            return None
-        f = Fact(meta.id, None, name, "", year if target else year - 1, "target" if target else "actual", "level",
-                 float(value), unit, "ge", "", nstart, ms.end())
-    else:
-        n = {"一": 1, "两": 2, "二": 2, "三": 3}[ms.group("n")]
-        value = (2**n - 1) * 100
-        name, nstart = _name_before(text, max(s0, ms.start() - 24), ms.start())
-        mb = re.search(r"比((?:19|20)\d\d)年", text[max(s0, ms.start() - 24) : ms.start()])
-        if not name:
-            return None
-        f = Fact(meta.id, None, name, "", year if target else year - 1, "target" if target else "actual",
-                 "cum_growth", float(value), "%", "approx" if ms.group("near") else "eq", "", nstart, ms.end(),
-                 base_period=int(mb.group(1)) if mb else None)
-    f.indicator = _indicator(f, taxonomy)
-    f.value_base, f.unit_base = _base(f)
-    return f
