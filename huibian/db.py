@@ -111,6 +111,37 @@ class Database:
             params += [int(limit), int(offset)]
         return pd.read_sql_query(sql, self.conn, params=params)
 
+    # -- accountability (huibian/accountability.py) ------------------------------------
+    def targets(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Each target beside the outcome the next year's report states for it (met, gap, quotes)."""
+        from huibian import accountability
+
+        return accountability.targets(self.conn, region=region, indicator=indicator, year=year)
+
+    def levels(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """The escalation table: each place's target beside its parent's and children's."""
+        from huibian import accountability
+
+        return accountability.levels(self.conn, region=region, indicator=indicator, year=year)
+
+    def panel(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Tidy place × year × indicator panel of targets and outcomes."""
+        from huibian import accountability
+
+        return accountability.panel(self.conn, region=region, indicator=indicator, year=year)
+
+    def places(self) -> pd.DataFrame:
+        """Every report's division (code, level, parent) as of its year, and today's code."""
+        from huibian import accountability
+
+        return accountability.places(self.conn)
+
+    def load_stats(self, path: str | Path) -> int:
+        """Load official statistics (CSV: admin_code, year, indicator, measure, value)."""
+        from huibian import accountability
+
+        return accountability.load_stats(self.conn, path)
+
 
 def open(path: str | Path = store.DEFAULT_DB, *, readonly: bool = False) -> Database:  # noqa: A001
     """Open a store (created on first use unless readonly)."""

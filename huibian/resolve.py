@@ -400,6 +400,23 @@ def _parent_named(span: Span, ref: int, text: str) -> bool:
     return any(anc.name in text for anc in chain[1:])
 
 
+def describe(code: str, year: int | None = None) -> Resolution:
+    """The Resolution of a known code as of `year` (its name then, parents, today's divisions)."""
+    d = _data()
+    if code == d.national.code:
+        n = d.national
+        return Resolution(code, year, "ok", n.code, n.name, n.kind, n.level, [], [n], reason="code")
+    ref = _ref_month(year, None) or _OPEN - 1
+    span = _span_at(code, ref)
+    if span is None:
+        return Resolution(code, year, "unknown", reason=f"{code}: no such GB/T 2260 code")
+    div = _division(span)
+    return Resolution(
+        code, year, "ok", div.code, div.name, div.kind, div.level, chain_of(code, ref),
+        current_of(span.code, span.name), reason="code",
+    )
+
+
 # -- reports --------------------------------------------------------------------------
 
 _FILE_PROVINCE = re.compile(r"^([\u4e00-\u9fff]{2,8})-[\u4e00-\u9fff]+-\d{4}")

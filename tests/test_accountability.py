@@ -1,0 +1,344 @@
+"""Targets ↔ outcomes, official statistics, the escalation table and the panel.
+
+The store is built with the real schema; its reports are real corpus texts and its
+facts are the figures those texts state (each quote is looked up in its text, so a
+fact that the text does not state fails the test set-up).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from huibian import accountability as acc
+from huibian import store
+from huibian.models import HuibianError
+from tests.conftest import SHARED
+
+REPORTS = SHARED / "corpus" / "reports"
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.conn = store.connect(path)
+        self.texts: dict[str, str] = {}
+        self.seq: dict[str, int] = {}
+
+    def report(self, file: str, region: str, year: int) -> str:
+        rid = f"{region}-{year}"
+        text = (REPORTS / file).read_text(encoding="utf-8")
+        self.texts[rid] = text
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO reports (id, region, year, source, content_hash, text, source_text, offsets, repairs,"
+                " repair_counts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (rid, region, year, str(REPORTS / file), rid, text, text, "[[0],[0]]", "[]", "{}", "now"),
+            )
+        return rid
+
+    def section(self, rid: str, idx: int, role: str, quote: str) -> None:
+        start = self.texts[rid].index(quote)
+        with self.conn:
+            self.conn.execute(
+                'INSERT INTO sections (report_id, idx, parent, depth, number, title, role, start, "end")'
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (rid, idx, None, 1, f"{idx}、", quote[:10], role, start, start + len(quote)),
+            )
+
+    def fact(
+        self,
+        rid: str,
+        quote: str,
+        *,
+        indicator: str = "gdp",
+        period: int,
+        kind: str,
+        measure: str = "growth",
+        value: float,
+        cmp: str = "eq",
+        unit: str = "%",
+        value_hi: float | None = None,
+        section: int | None = None,
+        scope: str = "",
+    ) -> None:
+        start = self.texts[rid].index(quote)  # the text must state it
+        seq = self.seq.get(rid, 0)
+        self.seq[rid] = seq + 1
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO facts (report_id, seq, indicator, name, scope, period, kind, measure, value, value_text,"
+                ' value_hi, unit, cmp, quote, start, "end", section) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                (
+                    rid,
+                    seq,
+                    indicator,
+                    "生产总值",
+                    scope,
+                    period,
+                    kind,
+                    measure,
+                    value,
+                    str(value),
+                    value_hi,
+                    unit,
+                    cmp,
+                    quote,
+                    start,
+                    start + len(quote),
+                    section,
+                ),
+            )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "t.db")
+    # 山东省 → 聊城市 → 高唐县, GDP growth targets and outcomes as the reports state them
+    sd = s.report("山东-山东省-2023.txt", "山东省", 2023)
+    s.fact(sd, "地区生产总值增长5%以上", period=2023, kind="target", value=5, cmp="ge")
+    lc = s.report("山东-聊城市-2023.txt", "聊城市", 2023)
+    s.fact(lc, "地区生产总值增长5.5%以上", period=2023, kind="target", value=5.5, cmp="ge")
+    g22 = s.report("山东-高唐县-2022.txt", "高唐县", 2022)
+    s.fact(g22, "地区生产总值同比增长6.5%以上", period=2022, kind="target", value=6.5, cmp="ge")
+    g23 = s.report("山东-高唐县-2023.txt", "高唐县", 2023)
+    s.fact(g23, "预计生产总值增长5%左右", period=2022, kind="estimate", value=5, cmp="approx")
+    s.fact(g23, "生产总值增长6%以上", period=2023, kind="target", value=6, cmp="ge")
+    g24 = s.report("山东-高唐县-2024.txt", "高唐县", 2024)
+    s.fact(g24, "预计生产总值增长7%", period=2023, kind="estimate", value=7)
+    g25 = s.report("山东-高唐县-2025.txt", "高唐县", 2025)
+    s.fact(g25, "地区生产总值增长6%以上", period=2025, kind="target", value=6, cmp="ge")
+    # a national range target and its outcome
+    n16 = s.report("国务院-全国-2016.txt", "全国", 2016)
+    s.fact(n16, "国内生产总值增长6.5%—7%", period=2016, kind="target", value=6.5, value_hi=7, cmp="range")
+    n17 = s.report("国务院-全国-2017.txt", "全国", 2017)
+    s.fact(n17, "国内生产总值达到74.4万亿元，增长6.7%", period=2016, kind="actual", value=6.7)
+    # a five-year (十四五) target closed by the 2026 report
+    ln21 = s.report("辽宁-辽宁省-2021.txt", "辽宁省", 2021)
+    s.fact(
+        ln21,
+        "地区生产总值年均增长6%左右",
+        period=2025,
+        kind="target",
+        measure="avg_growth",
+        value=6,
+        cmp="approx",
+    )
+    ln26 = s.report("辽宁-辽宁省-2026.txt", "辽宁省", 2026)
+    s.fact(ln26, "地区生产总值年均增长4.5%", period=2025, kind="actual", measure="avg_growth", value=4.5)
+    return s
+
+
+def _row(df: pd.DataFrame, report: str, indicator: str = "gdp", measure: str = "growth") -> pd.Series:
+    hit = df[(df["target_report"] == report) & (df["indicator"] == indicator) & (df["measure"] == measure)]
+    assert len(hit) == 1, hit
+    return hit.iloc[0]
+
+
+def test_target_linked_to_next_reports_outcome(db: Store) -> None:
+    df = acc.targets(db.conn)
+    r = _row(df, "高唐县-2022")
+    assert (r["year"], r["target_value"], r["target_cmp"]) == (2022, 6.5, "ge")
+    assert (r["outcome_value"], r["outcome_kind"], r["outcome_report"]) == (5, "estimate", "高唐县-2023")
+    assert (
+        r["target_quote"] == "地区生产总值同比增长6.5%以上" and r["outcome_quote"] == "预计生产总值增长5%左右"
+    )
+    assert not r["met"] and r["gap"] == pytest.approx(-1.5)
+    assert (r["admin_code"], r["level"]) == ("371526", "county")
+    r23 = _row(df, "高唐县-2023")
+    assert r23["met"] and r23["gap"] == pytest.approx(1.0) and r23["outcome_report"] == "高唐县-2024"
+
+
+def test_target_without_outcome_stays_unknown(db: Store) -> None:
+    r = _row(acc.targets(db.conn), "高唐县-2025")
+    assert pd.isna(r["met"]) and pd.isna(r["outcome_value"])
+    assert r["note"] == "no report for 2026 in the store"
+
+
+def test_range_and_multi_year_targets(db: Store) -> None:
+    df = acc.targets(db.conn)
+    nat = _row(df, "全国-2016")
+    assert nat["target_value_hi"] == 7 and nat["outcome_value"] == 6.7 and nat["met"]
+    five = _row(df, "辽宁省-2021", measure="avg_growth")
+    assert (five["year"], five["horizon"], five["outcome_report"]) == (2025, "multi-year", "辽宁省-2026")
+    assert not five["met"] and five["gap"] == pytest.approx(-1.5)  # 4.5 is not 6 ± 0.5
+
+
+def test_filters_and_jsonl_fields(db: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    from huibian import export
+
+    df = acc.targets(db.conn, region="高唐县", indicator="gdp", year=2023)
+    assert list(df["target_report"]) == ["高唐县-2023"]
+    assert list(acc.targets(db.conn, region="371526")["target_report"]) == [
+        "高唐县-2022",
+        "高唐县-2023",
+        "高唐县-2025",
+    ]
+    export.write(_jsonable(df), "jsonl")
+    rec = json.loads(capsys.readouterr().out.splitlines()[0])
+    for key in (
+        "region",
+        "admin_code",
+        "indicator",
+        "year",
+        "measure",
+        "target_value",
+        "target_value_hi",
+        "target_cmp",
+        "target_quote",
+        "target_report",
+        "outcome_value",
+        "outcome_kind",
+        "outcome_quote",
+        "outcome_report",
+        "met",
+        "gap",
+    ):
+        assert key in rec
+    assert rec["met"] is True and rec["outcome_value"] == 7
+
+
+def _jsonable(df: pd.DataFrame) -> pd.DataFrame:
+    return acc.for_output(df, "jsonl")
+
+
+def test_picks_the_target_stated_in_the_targets_section(db: Store) -> None:
+    rid = "聊城市-2023"
+    db.section(rid, 0, "review", "预计全年生产总值突破2800亿元，增长4.3%")
+    db.section(rid, 1, "targets", "地区生产总值增长5.5%以上")
+    # the review's 4.3 mislabelled as a target sits earlier in the text; the targets section wins
+    db.fact(rid, "预计全年生产总值突破2800亿元，增长4.3%", period=2023, kind="target", value=4.3, section=0)
+    db.conn.execute("UPDATE facts SET section = 1 WHERE report_id = ? AND value = 5.5", (rid,))
+    assert _row(acc.targets(db.conn), rid)["target_value"] == 5.5
+
+
+@pytest.mark.parametrize(
+    ("cmp", "target", "hi", "outcome", "direction", "percent", "met"),
+    [
+        ("ge", 6.5, None, 6.5, "higher", True, True),
+        ("ge", 6.5, None, 6.4, "higher", True, False),
+        ("le", 4.5, None, 3.8, "lower", True, True),  # 城镇登记失业率控制在4.5%以内
+        ("approx", 7, None, 7.5, "higher", True, True),
+        ("approx", 7, None, 7.6, "higher", True, False),  # beyond ±0.5 pp, even if above
+        ("approx", 1100, None, 1108, "higher", False, True),  # amount: ±1 %
+        ("range", 6.5, 7, 7.3, "higher", True, True),
+        ("range", 6.5, 7, 6.2, "higher", True, False),
+        ("eq", -3, None, -3.5, "lower", True, True),  # 单位GDP能耗下降3% → fell 3.5%
+        ("eq", -3, None, -2.5, "lower", True, False),
+        ("eq", 10, None, 9, "higher", True, False),
+        ("eq", 10, None, None, "higher", True, None),
+    ],
+)
+def test_judge(
+    cmp: str,
+    target: float,
+    hi: float | None,
+    outcome: float | None,
+    direction: str,
+    percent: bool,
+    met: bool | None,
+) -> None:
+    assert acc.judge(cmp, target, hi, outcome, direction, percent) is met
+
+
+def test_rate_ceiling_target(db: Store) -> None:
+    db.fact(
+        "全国-2016",
+        "城镇登记失业率4.5%以内",
+        indicator="unemployment_rate",
+        period=2016,
+        kind="target",
+        measure="level",
+        value=4.5,
+        cmp="le",
+    )
+    db.fact(
+        "全国-2017",
+        "年末城镇登记失业率4.02%",
+        indicator="unemployment_rate",
+        period=2016,
+        kind="actual",
+        measure="level",
+        value=4.02,
+    )
+    row = _row(acc.targets(db.conn), "全国-2016", indicator="unemployment_rate", measure="level")
+    assert bool(row["met"]) is True and row["gap"] == pytest.approx(-0.48)
+
+
+def test_official_statistics(db: Store, tmp_path: Path) -> None:
+    csv_path = tmp_path / "stats.csv"
+    csv_path.write_text(
+        "admin_code,year,indicator,measure,value\n371526,2022,gdp,growth,4.6\n", encoding="utf-8"
+    )
+    assert acc.load_stats(db.conn, csv_path) == 1
+    r = _row(acc.targets(db.conn), "高唐县-2022")
+    assert r["official_value"] == 4.6 and not r["official_met"]
+    assert r["official_gap"] == pytest.approx(-1.9) and r["claim_gap"] == pytest.approx(0.4)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("admin_code,year,indicator,measure,value\n3715,2022,gdp,growth,4.6\n", encoding="utf-8")
+    with pytest.raises(HuibianError, match=r"bad.csv:2: admin_code"):
+        acc.load_stats(db.conn, bad)
+    missing = tmp_path / "missing.csv"
+    missing.write_text("code,year\n", encoding="utf-8")
+    with pytest.raises(HuibianError, match="missing column"):
+        acc.load_stats(db.conn, missing)
+
+
+def test_escalation_province_city_county(db: Store) -> None:
+    df = acc.levels(db.conn, indicator="gdp", year=2023)
+    lc = df[df["region"] == "聊城市"].iloc[0]
+    assert (lc["parent_region"], lc["parent_target"], lc["diff_parent"]) == ("山东省", 5, 0.5)
+    assert (lc["children_n"], lc["children_mean"], lc["diff_children_mean"]) == (1, 6, 0.5)
+    assert lc["children"] == "高唐县 6+"
+    gt = df[df["region"] == "高唐县"].iloc[0]
+    assert (gt["parent_region"], gt["parent_target"], gt["level"]) == ("聊城市", 5.5, "county")
+    sd = df[df["region"] == "山东省"].iloc[0]
+    assert sd["children"] == "聊城市 5.5+" and sd["parent_region"] == "全国"
+    only = acc.levels(db.conn, region="聊城市", year=2023)
+    assert set(only["region"]) == {"聊城市", "高唐县"}
+
+
+def test_places_follow_renames(tmp_path: Path) -> None:
+    s = Store(tmp_path / "p.db")
+    s.report("河北-清苑县-2013.txt", "清苑县", 2013)
+    s.report("河北-清苑区-2020.txt", "清苑区", 2020)
+    pl = acc.places(s.conn).set_index("report")
+    assert pl.loc["清苑县-2013", "admin_code"] == "130622" and pl.loc["清苑区-2020", "admin_code"] == "130608"
+    assert pl.loc["清苑县-2013", "place"] == pl.loc["清苑区-2020", "place"] == "130608"
+    assert pl.loc["清苑县-2013", "parent_region"] == "保定市"
+
+
+def test_panel_loads_in_one_line(db: Store, tmp_path: Path) -> None:
+    from huibian import export
+
+    for_output = acc.for_output
+    df = acc.panel(db.conn)
+    assert not df.duplicated(["admin_code", "year", "indicator", "measure", "horizon"]).any()
+    g = df[(df["region"] == "高唐县") & (df["year"] == 2022)].iloc[0]
+    assert (g["target_value"], g["outcome_value"], g["parent_region"], g["province"]) == (
+        6.5,
+        5,
+        "聊城市",
+        "山东省",
+    )
+    out = tmp_path / "panel.dta"
+    export.write(for_output(df, "dta"), "dta", out, labels=acc.LABELS)
+    back = pd.read_stata(out)
+    assert len(back) == len(df) and "高唐县" in set(back["region"])
+    with pd.io.stata.StataReader(out) as reader:
+        labels = reader.variable_labels()
+    assert labels["met"].startswith("target met") and labels["admin_code"] == "GB/T 2260 division code"
+    csv_out = tmp_path / "panel.csv"
+    export.write(for_output(df, "csv"), "csv", csv_out)
+    assert len(pd.read_csv(csv_out, dtype={"admin_code": str})) == len(df)
+
+
+def test_old_store_without_stats_table_still_links(db: Store, tmp_path: Path) -> None:
+    conn = sqlite3.connect(":memory:")
+    db.conn.backup(conn)
+    conn.execute("DROP TABLE official_stats")
+    conn.row_factory = sqlite3.Row
+    assert len(acc.targets(conn)) == len(acc.targets(db.conn))
