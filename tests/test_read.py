@@ -215,10 +215,18 @@ def test_question_mark_placeholders_removed() -> None:
     name = "山东-高唐县-2021.txt"
     assert "政??府??工??作??报??告" in raw(name)
     doc = read_file(REPORTS / name)
-    assert doc.text.startswith("政府工作报告\n")
-    assert "高唐县代县长杨曙光" in doc.text
+    assert doc.text.startswith("政\u3000府\u3000工\u3000作\u3000报\u3000告\n")
+    assert "\n高唐县代县长\u3000杨曙光\n各位代表：\n" in doc.text  # post and name stay apart
     assert "??" not in doc.text
     assert doc.dropped["placeholder"] > 0
+
+
+def test_placeholders_at_line_edges_and_beside_spaces_vanish() -> None:
+    rongcheng = raw("河北-容城县-2012.txt")
+    assert "\n???各位代表，今后五年" in rongcheng  # an indent
+    assert "\n各位代表，今后五年" in read_file(REPORTS / "河北-容城县-2012.txt").text
+    assert "县长?? 吴?? 鹏" in raw("河北-定兴县-2020.txt")  # padding beside a real space
+    assert "\n定兴县人民政府县长 吴 鹏\n" in read_file(REPORTS / "河北-定兴县-2020.txt").text
 
 
 def test_pager_of_a_multi_page_portal_article_is_noted() -> None:
@@ -254,10 +262,34 @@ def _squash(s: str) -> str:
     import html
 
     s = html.unescape(html.unescape(html.unescape(s)))
+    s = re.sub(r"(?m)^-{3,}$", "", s)  # markdown rule
     return re.sub(r"[\s?*#]|<!--.*?-->|\[\^?\d+\]", "", s)
 
 
-def test_every_corpus_report_reads_and_keeps_its_body() -> None:
+def _allowed_to_drop(lines: list[str]) -> set[int]:
+    """Indexes of source lines that are not report text, by an independent reading of the layouts.
+
+    Front matter; a 标题：…正文： collector header; a portal page header down to its 内容摘要 abstract line; a portal footer from its
+    first share/pager/disclaimer line to the end.
+    """
+    drop: set[int] = set()
+    if lines[0] == "---":
+        end = lines.index("---", 1)
+        drop.update(range(end + 1))
+    if lines[0].startswith("标题："):
+        drop.update(range(lines.index("正文：") + 1))
+    if "内容摘要：" in lines[:10]:
+        drop.update(range(lines.index("内容摘要：") + 2))
+        first_footer = min(
+            i
+            for i, ln in enumerate(lines)
+            if ln in ("分享到：", "标签：", "上一页") or ln.startswith("免责声明：")
+        )
+        drop.update(range(first_footer, len(lines)))
+    return drop
+
+
+def test_every_corpus_report_reads_and_drops_nothing_but_boilerplate() -> None:
     files = sorted(REPORTS.glob("*.txt")) + [BOOK]
     assert len(files) > 400
     footer = re.compile(r"(?m)^(分享到：|QQ空间|上一篇：|相关文章|本栏推荐|标签云|内容摘要：)$")
@@ -269,18 +301,17 @@ def test_every_corpus_report_reads_and_keeps_its_body() -> None:
         assert not footer.search(doc.text), f
         assert "\r" not in doc.text
         kept = _squash(doc.text)
-        src = f.read_text(encoding="utf-8")
-        # Every line that reads like report prose survives (apart from markup/placeholder marks).
-        for line in src.split("\n"):
-            if len(line) < 40 or "。" not in line or line.endswith("......"):
-                continue
-            if line.startswith(("免责声明", "本站为非营利性网站")):
-                continue
-            assert _squash(line) in kept, (f.name, line[:50])
-        # And the first 各位代表 address and the last one (the closing appeal) are both there.
-        addresses = [ln for ln in src.split("\n") if ln.startswith("各位代表") and "......" not in ln]
-        if addresses:
-            assert _squash(addresses[0]) in kept and _squash(addresses[-1]) in kept, f.name
+        lines = f.read_text(encoding="utf-8").split("\n")
+        lines[0] = re.sub(r"^来源：.*?\s{4,}", "", lines[0])  # the note goes, the title after it stays
+        droppable = _allowed_to_drop(lines)
+        # Every other line survives, up to markup and placeholder marks: the text starts at the
+        # report's first line (title, date or 各位代表) and ends with its last (closing appeal or
+        # 名词解释 entry).
+        for i, line in enumerate(lines):
+            if i not in droppable:
+                assert _squash(line) in kept, (f.name, i, line[:50])
+        body = [ln for i, ln in enumerate(lines) if i not in droppable and _squash(ln)]
+        assert kept.startswith(_squash(body[0])) and kept.endswith(_squash(body[-1])), f.name
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -319,6 +350,17 @@ def test_html_article_text_in_paragraph_lines(tmp_path: Path, book_paragraphs: l
         assert junk not in doc.text, junk
     assert doc.meta["title"] == f"{book_paragraphs[0]} - 锦州市人民政府"
     assert doc.meta["published"] == "2012-01-20 09:30"
+
+
+def test_portal_page_as_html_gives_the_same_text_as_the_scraped_txt() -> None:
+    import html
+
+    name = "河北-清苑区-2020.txt"
+    page_html = "<html><head><title>保定市清苑区2020年政府工作报告</title></head><body>"
+    page_html += "".join(f"<p>{html.escape(line)}</p>\n" for line in raw_lines(name)) + "</body></html>"
+    doc = read_bytes(page_html.encode("utf-8"), "page.html", ".html")
+    assert doc.text == read_file(REPORTS / name).text
+    assert {"portal_header", "abstract", "portal_footer"} <= set(doc.dropped)
 
 
 def test_html_br_and_cjk_source_line_breaks(tmp_path: Path) -> None:
@@ -403,6 +445,30 @@ def test_docx_paragraphs_tables_in_order_without_header_footer(
     assert doc.meta["title"] == "锦州市政府工作报告"
 
 
+def test_docx_tracked_insertions_smart_tags_and_deletions(tmp_path: Path) -> None:
+    """Runs inside w:ins / w:smartTag are text; w:del (deleted text) is not."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    d.add_paragraph("各位代表：")
+    body = d.element.body
+    body.insert(
+        len(body) - 1,  # before the section properties
+        parse_xml(
+            f"<w:p {w}><w:r><w:t>全市地区生产总值</w:t></w:r>"
+            f'<w:ins w:id="1" w:author="a" w:date="2012-01-01T00:00:00Z"><w:r><w:t>增长13.5%</w:t></w:r></w:ins>'
+            f'<w:del w:id="2" w:author="a" w:date="2012-01-01T00:00:00Z"><w:r><w:delText>增长12%</w:delText></w:r></w:del>'
+            f'<w:smartTag w:uri="urn:x" w:element="date"><w:r><w:t>，</w:t></w:r></w:smartTag>'
+            f"<w:r><w:t>达到1100亿元。</w:t><w:br/><w:t>一、2011年工作回顾</w:t></w:r></w:p>"
+        ),
+    )
+    p = tmp_path / "tracked.docx"
+    d.save(str(p))
+    assert read_file(p).text == "各位代表：\n全市地区生产总值增长13.5%，达到1100亿元。\n一、2011年工作回顾\n"
+
+
 def test_corrupt_docx(tmp_path: Path) -> None:
     p = tmp_path / "garbage.docx"
     p.write_bytes(b"PK\x03\x04" + os.urandom(2000))
@@ -481,6 +547,24 @@ def test_pdf_bad_inputs(tmp_path: Path, book_paragraphs: list[str]) -> None:
     mangled = tmp_path / "mangled.pdf"
     mangled.write_bytes(data[:20] + os.urandom(len(data) - 40) + data[-20:])
     expect_error(mangled)
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pg in PdfReader(io.BytesIO(data)).pages:
+        writer.add_page(pg)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as f:
+        writer.write(f)
+    expect_error(locked, "encrypted PDF (password required)")
+    writer = PdfWriter()
+    for pg in PdfReader(io.BytesIO(data)).pages:
+        writer.add_page(pg)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    owner_only = tmp_path / "owner_only.pdf"  # opens without a password: readable
+    with owner_only.open("wb") as f:
+        writer.write(f)
+    assert read_file(owner_only).text.startswith(book_paragraphs[0])
     scanned = tmp_path / "scanned.pdf"
     from reportlab.pdfgen import canvas
 
@@ -509,6 +593,13 @@ def test_bad_text_inputs(tmp_path: Path) -> None:
     png = tmp_path / "image.txt"
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(3000))
     expect_error(png, "binary")
+    stray = tmp_path / "stray_nul.txt"  # one NUL in a long text is dropped, not a reason to refuse
+    stray.write_bytes(
+        raw("河北-易县-2018.txt")
+        .encode("utf-8")
+        .replace("各位代表".encode(), b"\x00" + "各位代表".encode(), 1)
+    )
+    assert read_file(stray).text == read_file(REPORTS / "河北-易县-2018.txt").text
     garbled = tmp_path / "garbled.txt"
     garbled.write_bytes("各位代表：".encode() + b"\xff\xfe\xfd" * 400 + "现在".encode())
     expect_error(garbled, "undecodable text")

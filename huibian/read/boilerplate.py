@@ -180,9 +180,26 @@ def _looks_like_footer(tail: str) -> bool:
 
 
 def _strip_placeholders(text: str, dropped: dict[str, int]) -> str:
+    """`??` stands for one lost double-byte character, nearly always whitespace (U+3000).
+
+    At a line edge or next to a space it was indentation or padding: removed. After a
+    sentence end inside a line it was a paragraph break: a newline. Between two
+    characters it separated them ("高唐县县长??杨曙光", "政??府??工??作"): one U+3000,
+    so a post and a name stay apart.
+    """
     if "??" not in text:
         return text
-    new, n = _patterns()["placeholder"].subn("", text)
-    if n:
+
+    def repl(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else "\n"
+        after = text[m.end()] if m.end() < len(text) else "\n"
+        if before.isspace() or after.isspace():
+            return ""
+        if before in "。！？：；!;":
+            return "\n"
+        return "\u3000"
+
+    new = _patterns()["placeholder"].sub(repl, text)
+    if new != text:
         dropped["placeholder"] = len(text) - len(new)
     return new

@@ -38,6 +38,7 @@ _CJK_OR_UNICODE = ("utf", "gb", "hz", "big5", "cp950", "cp936", "euc", "iso2022"
 _MAX_NON_ASCII_SINGLE_BYTE = 0.05
 _MAX_ODD_SHARE = 0.02
 _MAX_CONTROL_SHARE = 0.01
+_MAX_NUL_SHARE = 0.001
 # UTF-8 with a handful of broken bytes (a cut multi-byte char, a stray byte) is still UTF-8.
 _MAX_UTF8_ERRORS_PER_MB = 20
 # Aliases: GB2312 and GBK are subsets of GB18030, so decode them as GB18030.
@@ -80,8 +81,10 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
         utf16 = _guess_utf16(data)
         if utf16 is not None:
             return utf16
-        if b"\x00" in data or controls > _MAX_CONTROL_SHARE * len(data):
+        if controls > _MAX_CONTROL_SHARE * len(data) or data.count(0) > _MAX_NUL_SHARE * len(data):
             raise ReadError(path, "binary data, not text")
+        if b"\x00" in data:  # a stray NUL or two in a text file: drop them, they are not text
+            data = data.replace(b"\x00", b"")
 
     if declared:
         codec = canonical_encoding(declared)

@@ -13,8 +13,8 @@ import zipfile
 from typing import Any
 
 import docx
+import lxml.etree as etree
 from docx.opc.exceptions import PackageNotFoundError
-from docx.text.paragraph import Paragraph
 
 from huibian.models import Document, ReadError
 from huibian.read.text import finish, normalize_newlines
@@ -28,7 +28,18 @@ _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
     f"{_W}sdt",
     f"{_W}sdtContent",
 )
+_NS = {"w": _W[1:-1]}
+# Text-bearing elements of a paragraph in document order. Unlike python-docx's
+# Paragraph.text this also reads runs inside tracked insertions, smart tags, custom
+# XML and simple fields; deleted text (w:delText) and field codes (w:instrText) are
+# other elements and stay out, and so do text boxes anchored in the paragraph.
+_TEXT_PARTS = etree.XPath(
+    "./descendant::*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]"
+    "[not(ancestor::w:txbxContent)][not(ancestor::w:del)]",
+    namespaces=_NS,
+)
 _MAIN_PART = "word/document.xml"
+_T, _TAB, _HYPHEN = f"{_W}t", f"{_W}tab", f"{_W}noBreakHyphen"
 _MAX_XML_BYTES = 512 * 1024 * 1024  # uncompressed document.xml; above this it is a zip bomb, not a report
 _MAX_RATIO = 200  # compression ratio beyond which a part is not plausible XML
 
@@ -87,19 +98,35 @@ def _body_lines(document: Any) -> Any:
             continue
         tag = child.tag
         if tag == _P:
-            yield Paragraph(child, document).text
+            yield paragraph_text(child)
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
                 stack.append(iter(content.iterchildren()))
         elif tag == _TBL:
-            rows, nested = _table_rows(child, document)
+            rows, nested = _table_rows(child)
             yield from rows
             if nested:
                 stack.append(iter(nested))
 
 
-def _table_rows(tbl: Any, document: Any) -> tuple[list[str], list[Any]]:
+def paragraph_text(p: Any) -> str:
+    """The visible text of one w:p element: runs' text, tabs and line breaks."""
+    out = []
+    for el in _TEXT_PARTS(p):
+        tag = el.tag
+        if tag == _T:
+            out.append(el.text or "")
+        elif tag == _TAB:
+            out.append("\t")
+        elif tag == _HYPHEN:
+            out.append("-")
+        else:  # w:br, w:cr (a page break is a line break in text)
+            out.append("\n")
+    return "".join(out)
+
+
+def _table_rows(tbl: Any) -> tuple[list[str], list[Any]]:
     """Rows of a table as lines; a cell with several paragraphs gives a line per paragraph.
 
     Tables found inside cells are returned to be walked after this one.
@@ -112,7 +139,7 @@ def _table_rows(tbl: Any, document: Any) -> tuple[list[str], list[Any]]:
             paras = []
             for el in tc.iterchildren():
                 if el.tag == _P:
-                    t = Paragraph(el, document).text.strip()
+                    t = paragraph_text(el).strip()
                     if t:
                         paras.append(t)
                 elif el.tag == _TBL:
