@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from huibian import clean, extract, read, split, structure
+from huibian import clean, extract, read, resolve, split, structure
 from huibian.models import OffsetMap, ProcessedReport
 from huibian.taxonomy import Taxonomy
 
@@ -33,6 +33,7 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
     out: list[ProcessedReport] = []
     for meta in metas:
         text = cleaned.text[meta.start : meta.end]
+        meta = resolve.annotate(meta, text)  # admin_code, level, parent as of the report year
         src_start = cleaned.offsets.to_source(meta.start)
         src_end = cleaned.offsets.to_source(meta.end) if meta.end < len(cleaned.text) else len(doc.text)
         offsets = cleaned.offsets.shifted(meta.start, meta.end)
