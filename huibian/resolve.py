@@ -412,8 +412,16 @@ def describe(code: str, year: int | None = None) -> Resolution:
         return Resolution(code, year, "unknown", reason=f"{code}: no such GB/T 2260 code")
     div = _division(span)
     return Resolution(
-        code, year, "ok", div.code, div.name, div.kind, div.level, chain_of(code, ref),
-        current_of(span.code, span.name), reason="code",
+        code,
+        year,
+        "ok",
+        div.code,
+        div.name,
+        div.kind,
+        div.level,
+        chain_of(code, ref),
+        current_of(span.code, span.name),
+        reason="code",
     )
 
 
@@ -433,15 +441,30 @@ def hints_for(meta: ReportMeta) -> list[str]:
 
 
 def resolve_report(meta: ReportMeta, text: str | None = None) -> Resolution:
-    """Resolve a report's region as of its year, with the hints its metadata and text give."""
-    return resolve(
-        meta.region,
-        meta.year,
-        parent=hints_for(meta),
-        level=meta.level,
-        date=meta.date,
-        text=text[:20000] if text else None,
-    )
+    """Resolve a report's region as of its year, with the hints its metadata and text give.
+
+    When the region the text gave names no division and the file is named 省-地区-年
+    for the same year, the file's 地区 is tried (with a note saying so).
+    """
+    hints = hints_for(meta)
+    head = text[:20000] if text else None
+    res = resolve(meta.region, meta.year, parent=hints, level=meta.level, date=meta.date, text=head)
+    if res.status == "unknown" and meta.source:
+        m = _FILE_REGION.match(Path(meta.source).name)
+        if m and int(m.group(3)) == meta.year and m.group(2) != meta.region:
+            alt = resolve(
+                m.group(2), meta.year, parent=m.group(1), level=meta.level, date=meta.date, text=head
+            )
+            if alt.status == "ok":
+                alt.notes.append(
+                    f"region {meta.region!r} names no division; took {m.group(2)} from the file name"
+                )
+                alt.reason += " (file name)"
+                return alt
+    return res
+
+
+_FILE_REGION = re.compile(r"^([\u4e00-\u9fff]{2,8})-([\u4e00-\u9fff]{2,20})-(\d{4})")
 
 
 def annotate(meta: ReportMeta, text: str | None = None) -> ReportMeta:

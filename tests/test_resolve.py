@@ -135,3 +135,19 @@ def test_children_follow_the_year() -> None:
     names_2020 = {d.name for d in children_of("130600", 2020)}
     assert {"徐水县", "清苑县", "满城县"} <= names_2014
     assert {"徐水区", "清苑区", "满城区"} <= names_2020 and "徐水县" not in names_2020
+
+
+def test_a_region_naming_no_division_falls_back_to_the_file_name() -> None:
+    meta = ReportMeta(
+        id="县县-2020",
+        region="县县",
+        year=2020,
+        start=0,
+        end=0,
+        level="county",
+        source=str(CORPUS / "reports" / "河北-涞源县-2020.txt"),
+    )
+    res = resolve_report(meta)
+    assert (res.status, res.code, res.name) == ("ok", "130630", "涞源县")
+    assert any("file name" in n for n in res.notes)
+    assert resolve_report(ReportMeta(id="x", region="县县", year=2020, start=0, end=0)).status == "unknown"
