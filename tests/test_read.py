@@ -363,6 +363,24 @@ def test_portal_page_as_html_gives_the_same_text_as_the_scraped_txt() -> None:
     assert {"portal_header", "abstract", "portal_footer"} <= set(doc.dropped)
 
 
+def test_html_page_wrapped_in_a_form_and_title_in_a_content_header(
+    tmp_path: Path, book_paragraphs: list[str]
+) -> None:
+    """ASP.NET pages wrap everything in <form>; a <header> inside the content holds the report title."""
+    paras = "".join(f"<p>{p}</p>" for p in book_paragraphs[2:])
+    html = (
+        '<html><body><form id="form1" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4">'
+        '<header class="site"><div class="logo">锦州市人民政府</div><ul class="menu"><li>首页</li></ul></header>'
+        f'<div class="content"><header><h1>{book_paragraphs[0]}</h1><div>{book_paragraphs[1]}</div></header>'
+        f'{paras}<div hidden>隐藏的分享按钮</div></div><footer class="site">网站地图 | 联系我们</footer></form></body></html>'
+    )
+    p = tmp_path / "aspx.html"
+    p.write_text(html, encoding="utf-8")
+    doc = read_file(p)
+    assert doc.text.rstrip("\n").split("\n") == book_paragraphs
+    assert "锦州市人民政府\n" not in doc.text and "网站地图" not in doc.text and "隐藏" not in doc.text
+
+
 def test_html_br_and_cjk_source_line_breaks(tmp_path: Path) -> None:
     html = "<html><body><div>各位代表：<br>现在，我代表市政府向大会\n  报告工作，请予审议。<br/>一、2011年工作回顾</div></body></html>"
     p = tmp_path / "a.htm"

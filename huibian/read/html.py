@@ -107,45 +107,45 @@ def _page_meta(root: Any) -> dict[str, Any]:
 
 
 @cache
-def _furniture() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], float]:
+def _furniture() -> dict[str, Any]:
     spec = cues()["html"]
-    return (
-        frozenset(spec["drop_tags"]),
-        frozenset(spec["drop_words"]),
-        frozenset(spec["keep_words"]),
-        frozenset(spec["drop_roles"]),
-        float(spec["keep_share"]),
-    )
+    return {
+        "code_tags": frozenset(spec["code_tags"]),
+        "drop_tags": frozenset(spec["drop_tags"]),
+        "drop_words": frozenset(spec["drop_words"]),
+        "keep_words": frozenset(spec["keep_words"]),
+        "drop_roles": frozenset(spec["drop_roles"]),
+        "keep_share": float(spec["keep_share"]),
+    }
 
 
 def _drop_furniture(root: Any) -> None:
     """Remove elements that are never article text; keep any that hold most of the page's text."""
-    drop_tags, drop_words, keep_words, drop_roles, keep_share = _furniture()
+    f = _furniture()
+    for el in [el for el in root.iter(*f["code_tags"])]:
+        if el.getparent() is not None:
+            el.drop_tree()
     total = max(1, len(root.text_content()))
-    doomed = []
-    for el in root.iter():
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None:
-            continue
-        if tag in drop_tags:
-            if tag in ("header", "footer") and _inside_article(el):
-                continue
-            doomed.append(el)
-        elif el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
-            doomed.append(el)
-        elif (el.get("role") or "").lower() in drop_roles:
-            doomed.append(el)
-        else:
-            words = _words(el)
-            if words & drop_words and not words & keep_words:
-                doomed.append(el)
-    doomed_ids = {id(el) for el in doomed}
-    for el in doomed:
-        if el.getparent() is None or any(id(a) in doomed_ids for a in el.iterancestors()):
-            continue  # the root, or inside an element that goes anyway
-        if el.tag not in ("script", "style", "head") and len(el.text_content()) > keep_share * total:
+    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_furniture(el, f)]
+    dropped: set[int] = set()  # ids; `doomed` keeps the elements alive, so ids stay unique
+    for el in doomed:  # document order: an element comes before its descendants
+        if el.getparent() is None or any(id(a) in dropped for a in el.iterancestors()):
+            continue  # the root, or already gone with an ancestor
+        if len(el.text_content()) > f["keep_share"] * total:
             continue  # a "furniture" element holding most of the text is the article: keep it
         el.drop_tree()
+        dropped.add(id(el))
+
+
+def _is_furniture(el: Any, f: dict[str, Any]) -> bool:
+    if el.tag in f["drop_tags"]:
+        return not (el.tag in ("header", "footer") and _inside_article(el, f["keep_words"]))
+    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    if (el.get("role") or "").lower() in f["drop_roles"]:
+        return True
+    words = _words(el)
+    return bool(words & f["drop_words"]) and not words & f["keep_words"]
 
 
 def _words(el: Any) -> set[str]:
@@ -155,8 +155,9 @@ def _words(el: Any) -> set[str]:
     return {w.lower() for w in _WORD_SPLIT.split(ident) if w}
 
 
-def _inside_article(el: Any) -> bool:
-    return any(a.tag in ("article", "main") for a in el.iterancestors())
+def _inside_article(el: Any, keep_words: frozenset[str]) -> bool:
+    """Inside <article>/<main> or a container named like article content (class="content")."""
+    return any(a.tag in ("article", "main") or _words(a) & keep_words for a in el.iterancestors())
 
 
 def _article(root: Any) -> Any:
