@@ -421,6 +421,25 @@ def test_hostile_html_entity_bomb_script_in_text_broken_markup(tmp_path: Path) -
     assert "一、工作回顾加强领导" in doc.text and "各位代表" in doc.text and "增长13.5%" in doc.text
 
 
+@pytest.mark.parametrize(
+    ("ext", "body"),
+    [
+        (".md", "各位代表：" + "<!--" * 300_000),
+        (".md", "---\n" * 2 + "-" * 1_000_000 + "x\n" + "?" * 1_000_000 + "a" + "**" * 300_000),
+        (".txt", "&amp;" * 300_000 + "#" * 1_000_000 + "\n" + "分享到：\n" * 100_000),
+        (".html", "<p>增长" + "&nbsp;" * 1_000_000 + "8%</p>" + "<div class=nav>" * 200 + "<br>" * 300_000),
+    ],
+    ids=["unclosed-comments", "long-runs", "entities-headings-cues", "nbsp-run"],
+)
+def test_hostile_text_stays_linear(tmp_path: Path, ext: str, body: str) -> None:
+    p = tmp_path / ("hostile" + ext)
+    p.write_text(body, encoding="utf-8")
+    t0 = time.perf_counter()
+    doc = read_file(p)
+    assert time.perf_counter() - t0 < 5
+    assert doc.text.strip()
+
+
 def test_html_without_article_text(tmp_path: Path) -> None:
     p = tmp_path / "empty.html"
     p.write_text("<html><head><title>标题</title><script>var a=1;</script></head><body> </body></html>")

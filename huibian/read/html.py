@@ -34,7 +34,6 @@ _XML_DECL = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \\t\\r\\f]*\\n[ \\t\\n\\r\\f]*(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\n\r\f]+")
-_LINE_EDGE = re.compile(f"[ \\u00a0\\u3000]*{_NL}[ \\u00a0\\u3000{_NL}]*")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # <meta name=...> fields that Chinese government CMSs (TRS and others) fill in.
@@ -198,9 +197,8 @@ def _to_text(top: Any) -> str:
                 parts.append(_clean(el.tail))
     text = "".join(parts)
     text = _CJK_BREAK.sub("", text)  # a source line break between two CJK characters is no space
-    text = _SPACES.sub(" ", text)
-    text = _LINE_EDGE.sub("\n", text)
-    lines = (ln.replace(_TAB, "\t").strip(" \t\u00a0\u3000") for ln in text.split("\n"))
+    text = _SPACES.sub(" ", text)  # HTML whitespace (source line breaks included) is one space
+    lines = (ln.replace(_TAB, "\t").strip(" \t\u00a0\u3000") for ln in text.split(_NL))
     return "\n".join(ln for ln in lines if ln)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+|$)", re.M)
 _RULE = re.compile(r"^[ \t]{0,3}(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)  # thematic break: a line of --- / ***
 _FOOTNOTE = re.compile(r"\[\^(\w{1,8})\]")
@@ -24,7 +23,7 @@ def strip_markup(text: str) -> tuple[str, dict[str, int]]:
     dropped: dict[str, int] = {}
     n0 = len(text)
     if "<!--" in text:
-        text = _COMMENT.sub("", text)
+        text = _strip_comments(text)
         _count(dropped, "html_comment", n0 - len(text))
     n1 = len(text)
     if "#" in text:
@@ -41,6 +40,20 @@ def strip_markup(text: str) -> tuple[str, dict[str, int]]:
         text = _unescape(text)
     _count(dropped, "markup", n1 - len(text))
     return text, dropped
+
+
+def _strip_comments(text: str) -> str:
+    """Remove <!-- ... --> comments. A scan, not a regex: many unclosed `<!--` stay linear."""
+    out = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break  # unclosed: left as text, and no later comment can close either
+        out.append(text[pos:start])
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _unescape(text: str) -> str:
