@@ -3,6 +3,19 @@
 `read_file` dispatches on the extension to one reader per format. Every problem a
 user can meet — missing, empty, too large, binary, corrupt, scanned — comes out as
 a ReadError naming the file and the problem in one line, never a library traceback.
+
+Keys a reader may put in `Document.meta` (all optional, all what the file says about
+itself, unchecked):
+  title         front matter title, 标题：, portal page title, HTML ArticleTitle/<title>, docx title
+  source_url    URL the text came from (front matter source, 来源URL：, canonical link)
+  source        the source as written (URL, list of URLs, or a name like 百度马克数据网)
+  date, speaker, issuer   from a 发文时间：/报告人：/发文单位： collector header
+  published     portal or HTML publication time (not the report's date)
+  portal_pages  a portal article paged as 1..N, of which the file holds only one page
+  page_count, pages_without_text   (PDF)
+  invalid_bytes_replaced           (nearly-valid UTF-8 read with U+FFFD for bad bytes)
+`Document.dropped` counts characters removed as boilerplate or markup, by kind:
+portal_header, abstract, portal_footer, placeholder, source_note, markup, html_comment.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from huibian.models import ReadError
 
@@ -26,11 +27,11 @@ _ODD_CHARS = re.compile(
     "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
 )
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Encodings a statistical guess may land on that can carry Chinese text.
 _CJK_OR_UNICODE = ("utf", "gb", "hz", "big5", "cp950", "cp936", "euc", "iso2022", "shift_jis", "cp932")
@@ -61,19 +62,25 @@ def canonical_encoding(name: str) -> str | None:
         return None
 
 
-def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, str]:
-    """Decode `data`; return (text, encoding name). Raises ReadError for binary or undecodable data.
+class Decoded(NamedTuple):
+    text: str
+    encoding: str  # a Python codec name that decodes the file's bytes (utf-8-sig, utf-16, gb18030...)
+    replaced: int = 0  # invalid bytes replaced by U+FFFD (only for nearly-valid UTF-8)
+
+
+def decode(data: bytes, path: str, declared: str | None = None) -> Decoded:
+    """Decode `data`. Raises ReadError for binary or undecodable data.
 
     `declared` is an encoding the file itself names (HTML meta charset); it is tried
     right after a BOM, and ignored if it does not decode cleanly.
     """
-    for bom, name, codec in _BOMS:
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec), name + " (BOM)"
+                return Decoded(data.decode(codec), codec)
             except UnicodeDecodeError as e:
                 raise ReadError(
-                    path, f"undecodable text: starts with a {name} BOM but is not valid {name}"
+                    path, f"undecodable text: starts with a {codec} byte-order mark but is not valid {codec}"
                 ) from e
 
     controls = len(data.translate(None, _NON_CONTROL_BYTES))
@@ -95,10 +102,10 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
                 pass
             else:
                 if _plausible(text):
-                    return text, codec
+                    return Decoded(text, codec)
 
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     lenient = _lenient_utf8(data)
@@ -110,7 +117,7 @@ def decode(data: bytes, path: str, declared: str | None = None) -> tuple[str, st
         pass
     else:
         if _plausible(text):
-            return text, "gb18030"
+            return Decoded(text, "gb18030")
     guessed = _guess(data)
     if guessed is not None:
         return guessed
@@ -127,7 +134,7 @@ def _plausible(text: str) -> bool:
     )
 
 
-def _guess_utf16(data: bytes) -> tuple[str, str] | None:
+def _guess_utf16(data: bytes) -> Decoded | None:
     """UTF-16 without a BOM: try the byte order that puts ASCII's zero bytes right first.
 
     Binary data almost never decodes as UTF-16 (unpaired surrogates) and, when it
@@ -147,20 +154,20 @@ def _guess_utf16(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         if _plausible(text):
-            return text, codec
+            return Decoded(text, codec)
     return None
 
 
-def _lenient_utf8(data: bytes) -> tuple[str, str] | None:
+def _lenient_utf8(data: bytes) -> Decoded | None:
     """UTF-8 with a few invalid bytes: replace them rather than refuse the file."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     if bad <= max(1, _MAX_UTF8_ERRORS_PER_MB * len(data) / 1_000_000):
-        return text, f"utf-8 ({bad} invalid byte{'s' if bad != 1 else ''} replaced)"
+        return Decoded(text, "utf-8", bad)
     return None
 
 
-def _guess(data: bytes) -> tuple[str, str] | None:
+def _guess(data: bytes) -> Decoded | None:
     """Last resort: statistical detection, accepted only for CJK/Unicode encodings or near-ASCII text."""
     from charset_normalizer import from_bytes  # imported lazily: rarely needed, slow to import
 
@@ -175,4 +182,4 @@ def _guess(data: bytes) -> tuple[str, str] | None:
         non_ascii = sum(1 for ch in text if ord(ch) > 127)
         if non_ascii > _MAX_NON_ASCII_SINGLE_BYTE * len(text):
             return None
-    return text, codec
+    return Decoded(text, codec)

@@ -51,8 +51,9 @@ def read_html(data: bytes, path: str) -> Document:
     """Turn the bytes of an HTML page into a Document (raises ReadError)."""
     m = _CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "replace") if m else None
-    text, encoding = decode(data, path, declared)
-    root = _parse(text, path)
+    decoded = decode(data, path, declared)
+    encoding = decoded.encoding
+    root = _parse(decoded.text, path)
     meta = _page_meta(root)
     _drop_furniture(root)
     body = _article(root)
@@ -62,6 +63,8 @@ def read_html(data: bytes, path: str) -> Document:
         meta.setdefault(key, value)
     if not extracted.strip():
         raise ReadError(path, "no article text in HTML page")
+    if decoded.replaced:
+        meta["invalid_bytes_replaced"] = decoded.replaced
     return Document(
         path=path, text=finish(extracted, path), format="html", encoding=encoding, meta=meta, dropped=dropped
     )

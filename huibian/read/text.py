@@ -11,8 +11,11 @@ from huibian.read.meta import split_front_matter, split_meta_header
 
 def read_text(data: bytes, path: str, fmt: str = "txt") -> Document:
     """Turn the bytes of a text file into a Document (raises ReadError)."""
-    text, encoding = decode(data, path)
-    return text_document(text, path, fmt, encoding)
+    decoded = decode(data, path)
+    doc = text_document(decoded.text, path, fmt, decoded.encoding)
+    if decoded.replaced:
+        doc.meta["invalid_bytes_replaced"] = decoded.replaced
+    return doc
 
 
 def text_document(text: str, path: str, fmt: str, encoding: str | None) -> Document:
