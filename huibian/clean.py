@@ -1,0 +1,333 @@
+"""OCR and layout repair, with an exact map back to the text that was read.
+
+Like ftfy's `fix_and_explain`, every repair is a small named fix that can be switched
+off in `CleanConfig`, and every change it makes is recorded as a `Repair` (kind,
+source span, before, after). Fixes run one after another; each returns the edits it
+wants on the current text, and the offset maps of the passes are composed so that the
+final `Cleaned.offsets` maps every kept character to its position in the input.
+
+All fixes only shorten or keep the length of what they touch (deletions and
+one-for-one replacements), which keeps the composed map monotonic and exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from huibian.models import Cleaned, OffsetMap, Repair
+
+RULES_PATH = Path(__file__).parent / "data" / "clean_rules.yaml"
+
+Edit = tuple[int, int, str]  # (start, end, replacement) in the text the fix was given
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Which fixes to run; all on by default. Order of the fields is the order of the passes."""
+
+    line_ending: bool = True  # \r\n and \r → \n
+    fullwidth: bool = True  # ０-９ Ａ-Ｚ ａ-ｚ ％ and ． inside numbers → ASCII
+    lost_whitespace: bool = True  # `??` placeholders a scraper left for lost spaces → one space
+    line_trim: bool = True  # spaces and tabs at the start and end of a line
+    space_removed: bool = True  # `7200 万吨` → `7200万吨`; `市长 刘凤海` stays
+    page_break_join: bool = True  # `微\n\n地形` → `微地形`
+
+
+# --- character classes ---------------------------------------------------------------
+
+_HAN_RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+# Chinese punctuation and full-width forms (not the ideographic space U+3000, not the
+# full-width digits and letters), dashes, ellipsis, curly quotes, middle dot.
+_CJK_PUNCT_RANGES = [(0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65)]
+_CJK_PUNCT_CHARS = "\u2014\u2015\u2026\u2018\u2019\u201c\u201d\u00b7\u2500"
+_SPACE = " \t\u3000\u00a0"
+
+
+def _chars(ranges: list[tuple[int, int]], extra: str = "") -> frozenset[str]:
+    return frozenset(chr(c) for lo, hi in ranges for c in range(lo, hi + 1)) | frozenset(extra)
+
+
+_IS_HAN = _chars(_HAN_RANGES)
+_IS_CJK_PUNCT = _chars(_CJK_PUNCT_RANGES, _CJK_PUNCT_CHARS)
+_IS_CJK = _IS_HAN | _IS_CJK_PUNCT
+_IS_ASCII_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%\u2030")
+_HAN_CLASS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _HAN_RANGES)
+
+_FULLWIDTH_TABLE = {
+    **{ord("０") + i: ord("0") + i for i in range(10)},
+    **{ord("Ａ") + i: ord("A") + i for i in range(26)},
+    **{ord("ａ") + i: ord("a") + i for i in range(26)},
+    ord("％"): ord("%"),
+    ord("．"): ord("."),
+}
+
+_CRLF = re.compile(r"\r\n?")
+_FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％．]+")
+_DIGIT = frozenset("0123456789０１２３４５６７８９")
+_QUESTION = re.compile(r"\?+")
+_SPACES = re.compile(f"[{_SPACE}]+")
+_GAP = re.compile(r"\n(?:[ \t]*\n)*")
+_HAN_CHAR = re.compile(f"[{_HAN_CLASS}]")
+
+
+# --- the fixes -------------------------------------------------------------------------
+
+
+def fix_line_ending(text: str) -> list[Edit]:
+    """Windows and old-Mac line ends become `\\n`, so that lines are lines."""
+    if "\r" not in text:
+        return []
+    return [(m.start(), m.end(), "\n") for m in _CRLF.finditer(text)]
+
+
+def fix_fullwidth(text: str) -> list[Edit]:
+    """Full-width digits, letters, `％` and a `．` between digits become ASCII.
+
+    Chinese punctuation (，。；：（）“”) is the text's own and stays.
+    """
+    edits: list[Edit] = []
+    for m in _FULLWIDTH.finditer(text):
+        run = m.group()
+        if "．" not in run:
+            edits.append((m.start(), m.end(), run.translate(_FULLWIDTH_TABLE)))
+            continue
+        out = []
+        for i, c in enumerate(run):  # a `．` is a decimal point only between digits
+            pos = m.start() + i
+            between_digits = 0 < pos < len(text) - 1 and text[pos - 1] in _DIGIT and text[pos + 1] in _DIGIT
+            out.append("." if c == "．" and between_digits else c.translate(_FULLWIDTH_TABLE))
+        new = "".join(out)
+        if new != run:
+            edits.append((m.start(), m.end(), new))
+    return edits
+
+
+def fix_lost_whitespace(text: str) -> list[Edit]:
+    """`县长?? 代坤宏` → `县长  代坤宏`: scraped pages put `?` where a space was lost.
+
+    Only `?` between Chinese text and Chinese text or a space is taken: a question mark
+    in these texts is `？`, and an ASCII `?` elsewhere (URLs) is left alone.
+    """
+    if "?" not in text:
+        return []
+    edits: list[Edit] = []
+    n = len(text)
+    for m in _QUESTION.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s else ""
+        after = text[e] if e < n else ""
+        if (
+            (before in _IS_CJK or before in " \t")
+            and (after in _IS_CJK or after in " \t")
+            and before
+            and after
+        ):
+            edits.append((s, e, " "))
+    return edits
+
+
+def fix_line_trim(text: str) -> list[Edit]:
+    """Spaces, tabs and ideographic spaces at a line's start or end carry no text."""
+    edits: list[Edit] = []
+    n = len(text)
+    for m in _SPACES.finditer(text):
+        s, e = m.start(), m.end()
+        if s == 0 or text[s - 1] == "\n" or e == n or text[e] == "\n":
+            edits.append((s, e, ""))
+    return edits
+
+
+def fix_space_removed(text: str) -> list[Edit]:
+    """Drop spaces that typesetting or OCR put between numbers or Latin and Chinese.
+
+    `7200 万吨` → `7200万吨`, `增长 19.9%` → `增长19.9%`, `(五) 改革` → `(五)改革`,
+    `17.3 %` → `17.3%`. A space between two Chinese characters is kept: it often
+    separates words that must not run together (`市长 刘凤海`); so is one between two
+    ASCII words (`PM 2.5`, `Bus Rapid Transit`).
+    """
+    edits: list[Edit] = []
+    n = len(text)
+    for m in _SPACES.finditer(text):
+        s, e = m.start(), m.end()
+        if s == 0 or e == n:
+            continue
+        if _drop_space(text[s - 1], text[e], text[s - 2] if s > 1 else ""):
+            edits.append((s, e, ""))
+    return edits
+
+
+def _drop_space(a: str, b: str, before_a: str) -> bool:
+    """Whether a space between characters `a` and `b` is noise."""
+    if a == "\n" or b == "\n":
+        return False
+    if a in _IS_CJK:
+        return (
+            b in _IS_ASCII_WORD or b in _IS_CJK_PUNCT or b in ".([" or (a in _IS_CJK_PUNCT and b in _IS_HAN)
+        )
+    if b in _IS_CJK:
+        return a in _IS_ASCII_WORD or a in ".)]"
+    if a.isdigit() and a.isascii():
+        return b in ".%\u2030"  # 17.3 % → 17.3%, 7 .6 → 7.6
+    return a == "." and b.isdigit() and b.isascii() and before_a.isdigit()  # 65. 65 → 65.65
+
+
+def fix_page_break_join(text: str) -> list[Edit]:
+    """Join a paragraph that a page break cut in two (`微\\n\\n地形` → `微地形`).
+
+    A break is joined only when the line before it reads as running prose that stops
+    mid-sentence and the line after it reads as its continuation; headings, titles,
+    date and speaker lines and salutations never are (see `_joins`).
+    """
+    edits: list[Edit] = []
+    for m in _GAP.finditer(text):
+        start, end = m.start(), m.end()
+        if start == 0 or end >= len(text):
+            continue
+        prev_start = text.rfind("\n", 0, start) + 1
+        next_end = text.find("\n", end)
+        if next_end < 0:
+            next_end = len(text)
+        prev, nxt = text[prev_start:start], text[end:next_end]
+        if _joins(prev, nxt):
+            sep = (
+                " "
+                if prev[-1].isascii() and prev[-1].isalpha() and nxt[0].isascii() and nxt[0].isalpha()
+                else ""
+            )
+            edits.append((start, end, sep))
+    return edits
+
+
+def _joins(prev: str, nxt: str) -> bool:
+    """Whether `prev` is a paragraph cut off mid-sentence and `nxt` its continuation."""
+    r = _rules()
+    if len(prev) < r["min_cut_line"] or not nxt:
+        return False
+    if prev[-1] in r["paragraph_end"] or prev[-1] in r["markup_chars"]:
+        return False
+    if not r["prose_punct"].search(prev):
+        return False  # titles, dates, speaker lines, 下册 … have no sentence punctuation
+    if nxt[0] in r["markup_chars"] or nxt[0] in r["not_continuation_start"]:
+        return False
+    if any(p.search(prev) for p in r["never_join_prev"]) or any(p.search(nxt) for p in r["never_join_next"]):
+        return False
+    if r["label_start"].match(nxt) or not _reads_as_prose(nxt, r):
+        return False
+    ends = [m.end() for m in r["sentence_end"].finditer(prev)]
+    tail = prev[ends[-1] :].lstrip() if ends else prev
+    if not _HAN_CHAR.search(tail) or r["heading_start"].match(tail):
+        return False  # a time stamp or a swallowed heading after the last sentence
+    if not ends:
+        # One unfinished sentence: a cut paragraph, or a heading without a number.
+        if r["heading_start"].match(prev) or r["label_start"].match(prev):
+            return False
+        lead = r["sentence_end"].search(nxt)
+        if lead and lead.start() <= r["lead_sentence_max"]:
+            return False
+    return True
+
+
+def _reads_as_prose(line: str, r: dict[str, Any]) -> bool:
+    return bool(r["prose_punct"].search(line)) or line[-1] in r["paragraph_end"]
+
+
+# --- running the fixes -----------------------------------------------------------------
+
+_FIXES: dict[str, Callable[[str], list[Edit]]] = {
+    "line_ending": fix_line_ending,
+    "fullwidth": fix_fullwidth,
+    "lost_whitespace": fix_lost_whitespace,
+    "line_trim": fix_line_trim,
+    "space_removed": fix_space_removed,
+    "page_break_join": fix_page_break_join,
+}
+
+
+def clean(text: str, config: CleanConfig | None = None) -> Cleaned:
+    """Run the enabled fixes in order; return the text, its map to `text`, and the repairs."""
+    config = config or CleanConfig()
+    current = text
+    total = OffsetMap()
+    repairs: list[Repair] = []
+    for f in fields(config):
+        if not getattr(config, f.name):
+            continue
+        edits = _FIXES[f.name](current)
+        if not edits:
+            continue
+        for start, end, after in edits:
+            s, e = total.to_source(start), total.to_source(end)
+            repairs.append(Repair(f.name, s, e, text[s:e], after))
+        current, step = _apply(current, edits)
+        total = _compose(total, step)
+    repairs.sort(key=lambda r: (r.source_start, r.source_end))
+    return Cleaned(text=current, offsets=total, repairs=repairs)
+
+
+def _apply(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
+    """Apply non-overlapping, sorted edits; return the new text and its map to `text`."""
+    pieces: list[str] = []
+    step = OffsetMap()
+    pos = 0
+    new_pos = 0
+    for start, end, after in edits:
+        pieces.append(text[pos:start])
+        pieces.append(after)
+        new_pos += start - pos + len(after)
+        if len(after) != end - start:
+            step.add(new_pos, end)
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), step
+
+
+def _compose(total: OffsetMap, step: OffsetMap) -> OffsetMap:
+    """The map new text → source, from step (new → current) and total (current → source).
+
+    Both maps are strictly increasing and piecewise shifts, so the composition is a
+    piecewise shift that can only break where `step` breaks or where `step` reaches a
+    break of `total`.
+    """
+    points = set(step.clean)
+    for q in total.clean:
+        points.add(_preimage(step, q))
+    out = OffsetMap()
+    for p in sorted(points):
+        out.add(p, total.to_source(step.to_source(p)))
+    return out
+
+
+def _preimage(step: OffsetMap, q: int) -> int:
+    """The first new position whose image under `step` is at or after `q`."""
+    i = bisect.bisect_right(step.source, q) - 1
+    p = step.clean[i] + (q - step.source[i])
+    if i + 1 < len(step.clean) and p >= step.clean[i + 1]:
+        return step.clean[i + 1]
+    return p
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    """The page-break rules of data/clean_rules.yaml, with the regexes compiled."""
+    raw = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    return {
+        "min_cut_line": int(raw["min_cut_line"]),
+        "paragraph_end": frozenset(raw["paragraph_end"]),
+        "markup_chars": frozenset(raw["markup_chars"]),
+        "not_continuation_start": frozenset(raw["not_continuation_start"]),
+        "prose_punct": re.compile("[" + re.escape(raw["prose_punct"]) + "]"),
+        "sentence_end": re.compile("[" + re.escape(raw["sentence_end"]) + "]"),
+        "lead_sentence_max": int(raw["lead_sentence_max"]),
+        "heading_start": re.compile(raw["heading_start"]),
+        "label_start": re.compile(raw["label_start"]),
+        "never_join_prev": [re.compile(p) for p in raw["never_join_prev"]],
+        "never_join_next": [re.compile(p) for p in raw["never_join_next"]],
+    }
