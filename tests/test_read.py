@@ -211,6 +211,17 @@ def test_portal_page_boilerplate_removed_body_kept() -> None:
     assert doc.dropped["abstract"] == len(abstract) + 1
 
 
+def test_abstract_that_does_not_repeat_the_body_is_kept(tmp_path: Path) -> None:
+    lines = raw_lines("河北-清苑区-2020.txt")
+    i = lines.index("内容摘要：") + 1
+    lines[i] = "本报告回顾了2019年工作，提出了2020年目标任务......"
+    p = tmp_path / "r.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    doc = read_file(p)
+    assert doc.text.startswith(lines[i] + "\n政府工作报告\n")  # kept: it is not a copy of the body
+    assert "中国县域" not in doc.text and "abstract" not in doc.dropped
+
+
 def test_question_mark_placeholders_removed() -> None:
     name = "山东-高唐县-2021.txt"
     assert "政??府??工??作??报??告" in raw(name)

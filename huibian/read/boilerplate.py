@@ -81,8 +81,8 @@ def _strip_portal_header(text: str, dropped: dict[str, int], meta: dict[str, Any
     info = next(
         (i for i, ln in enumerate(stripped[: spec["header_max_lines"]]) if pat["info"].search(ln)), None
     )
-    if info is None:
-        return text
+    if info is None or any(len(ln) > 60 for ln in stripped[:info]):
+        return text  # no info line, or prose above it: not a portal page header
     label = None
     for j in range(info + 1, min(info + 8, len(stripped))):
         if pat["abstract_label"].match(stripped[j]):
@@ -100,6 +100,8 @@ def _strip_portal_header(text: str, dropped: dict[str, int], meta: dict[str, Any
     abstract = after_label or stripped[abstract_line]
     header_end = sum(len(ln) + 1 for ln in lines[:label]) + (0 if after_label else len(lines[label]) + 1)
     body_start = sum(len(ln) + 1 for ln in lines[: abstract_line + 1])
+    if body_start >= min(len(text), 8192):
+        return text
 
     meta_title = [ln for ln in stripped[:info] if ln]
     if meta_title:
