@@ -87,6 +87,10 @@ TARGET_COLUMNS = [
     "official_gap",
     "claim_gap",
     "note",
+    "target_start",
+    "target_end",
+    "outcome_start",
+    "outcome_end",
 ]
 LEVEL_COLUMNS = [
     "year",
@@ -172,6 +176,10 @@ LABELS: dict[str, str] = {
     "official_gap": "official statistic minus target",
     "claim_gap": "outcome claimed minus official statistic",
     "note": "why met is unknown",
+    "target_start": "target quote start offset in its report",
+    "target_end": "target quote end offset in its report",
+    "outcome_start": "outcome quote start offset in its report",
+    "outcome_end": "outcome quote end offset in its report",
     "parent_target": "parent's target, same year/indicator/measure",
     "parent_cmp": "parent's target qualifier",
     "diff_parent": "target minus parent's target",
@@ -493,6 +501,10 @@ def targets(
                 "official_gap": None if off is None else round(off - tr.value, 6),
                 "claim_gap": None if off is None or ov is None else round(ov - off, 6),
                 "note": note or None,
+                "target_start": int(tr.start),
+                "target_end": int(tr.start) + len(tr.quote),
+                "outcome_start": int(orow.start) if orow is not None else None,
+                "outcome_end": int(orow.start) + len(orow.quote) if orow is not None else None,
             }
         )
     df = _typed(pd.DataFrame(out, columns=TARGET_COLUMNS), ["met", "official_met"])
