@@ -261,6 +261,42 @@ def _place_row(r: dict[str, Any], res: resolve.Resolution) -> dict[str, Any]:
     }
 
 
+SCOPE_COLUMNS = ["report", "region", "year", "scope", "facts", "status", "admin_codes", "names", "reason"]
+
+
+def scopes(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Each distinct fact scope of each report, resolved to the divisions it names.
+
+    `四县(市)` in 锦州市-2012 → the four county-level divisions of 锦州 in 2012;
+    `锦州港` → none (a port, not a division). Status: place / group / partial / none.
+    """
+    pl = places(conn).set_index("report")
+    rows = conn.execute(
+        "SELECT report_id, scope, COUNT(*) AS n FROM facts WHERE scope != '' GROUP BY report_id, scope"
+        " ORDER BY report_id, scope"
+    ).fetchall()
+    out = []
+    for rep, scope, n in rows:
+        p = pl.loc[rep] if rep in pl.index else None
+        code = p["admin_code"] if p is not None else None
+        year = int(p["year"]) if p is not None else None
+        sp = resolve.resolve_scope(scope, year, code)
+        out.append(
+            {
+                "report": rep,
+                "region": p["region"] if p is not None else None,
+                "year": year,
+                "scope": scope,
+                "facts": n,
+                "status": sp.status,
+                "admin_codes": " ".join(d.code for d in sp.divisions) or None,
+                "names": "、".join(d.name for d in sp.divisions) or None,
+                "reason": sp.reason,
+            }
+        )
+    return pd.DataFrame(out, columns=SCOPE_COLUMNS)
+
+
 # -- official statistics ------------------------------------------------------------------
 
 
@@ -755,4 +791,15 @@ def _filter(
     return df
 
 
-__all__ = ["for_output", "judge", "levels", "load_stats", "panel", "places", "stats", "targets", "LABELS"]
+__all__ = [
+    "for_output",
+    "judge",
+    "levels",
+    "load_stats",
+    "panel",
+    "places",
+    "scopes",
+    "stats",
+    "targets",
+    "LABELS",
+]

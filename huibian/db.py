@@ -136,6 +136,12 @@ class Database:
 
         return accountability.places(self.conn)
 
+    def scopes(self) -> pd.DataFrame:
+        """Each report's fact scopes resolved to the divisions they name (四县(市) → four counties)."""
+        from huibian import accountability
+
+        return accountability.scopes(self.conn)
+
     def load_stats(self, path: str | Path) -> int:
         """Load official statistics (CSV: admin_code, year, indicator, measure, value)."""
         from huibian import accountability

@@ -485,7 +485,7 @@ def annotate(meta: ReportMeta, text: str | None = None) -> ReportMeta:
 
 _NUM = "一二两三四五六七八九十"
 _GROUP = re.compile(
-    rf"(?P<n>[{_NUM}\d]+|各|每)个?(?P<what>县[（(]市[)）]区|县[（(]市[、，,]?区[)）]|县[（(]市[)）]|县市区|县区|市县|县市|城区|县|区|市|旗县|旗)"
+    rf"(?P<n>[{_NUM}\d]+|各|每)个?(?P<what>城区|[县市区旗][县市区旗（()）、，,]*)(?=$|[和及与、，,])"
 )
 _GROUP_KINDS = {
     "县": {"county", "autonomous_county"},
@@ -546,6 +546,8 @@ def resolve_scope(scope: str, year: int | None, within: str | None) -> ScopePlac
         if m.group("what") == "城区":
             kinds = {"district"}
         group = [k for k in kids if k.kind in kinds]
+        if not group and not named:
+            return ScopePlaces(scope, "none", reason=f"the region has no {m.group('what')}")
         n = m.group("n")
         want = None if n in ("各", "每") else _cn_int(n)
         if named and (want is None or len(named) == want):

@@ -311,6 +311,26 @@ def test_places_follow_renames(tmp_path: Path) -> None:
     assert pl.loc["清苑县-2013", "parent_region"] == "保定市"
 
 
+def test_scopes_name_divisions(tmp_path: Path) -> None:
+    s = Store(tmp_path / "s.db")
+    book = SHARED / "corpus" / "books" / "000_a4dd6afc1d6d7e9f.txt"
+    rid = s.report(str(book), "锦州市", 2012)  # REPORTS / an absolute path is that path
+    s.fact(
+        rid,
+        "四县(市)新上规模以上项目100个",
+        indicator="projects",
+        period=2012,
+        kind="target",
+        measure="level",
+        value=100,
+        unit="个",
+        scope="四县(市)",
+    )
+    row = acc.scopes(s.conn).iloc[0]
+    assert (row["status"], row["facts"]) == ("group", 1)
+    assert set(row["names"].split("、")) == {"黑山县", "义县", "凌海市", "北镇市"}
+
+
 def test_panel_loads_in_one_line(db: Store, tmp_path: Path) -> None:
     from huibian import export
 

@@ -124,11 +124,24 @@ def places(
     unresolved: Annotated[
         bool, typer.Option("--unresolved", help="only reports whose place is not settled")
     ] = False,
+    scopes: Annotated[
+        bool, typer.Option("--scopes", help="the facts' scopes (四县(市) …) and the divisions they name")
+    ] = False,
     format: FormatOption = "table",
     output: OutOption = None,
 ) -> None:
     """Every report's place: GB/T 2260 code and level as of its year, parent, and today's code."""
     with Database(db, readonly=True) as database:
+        if scopes:
+            sc = database.scopes()
+            _write(
+                sc,
+                format,
+                output,
+                f"{len(sc)} scopes",
+                ["report", "scope", "facts", "status", "names", "reason"],
+            )
+            return
         df = database.places()
     if unresolved:
         df = df[df["status"] != "ok"]
