@@ -55,6 +55,7 @@ class _Candidate:
     title: str
     standalone: bool  # the heading is a short line of its own
     swallowed: bool = False
+    in_run: bool = False  # one of ≥3 headings of this depth numbered n, n+1, n+2 … in a row
     glossary: bool = False  # 附注 / 名词解释: the notes after the report
 
 
@@ -64,6 +65,7 @@ def structure(text: str) -> list[Section]:
     sections: list[Section] = []
     stack: list[Section] = []
     last: dict[tuple[int, int], int] = {}  # (parent idx or -1, depth) → last number taken
+    last_any: dict[int, int] = {}  # depth → last number taken under any parent
     for c in candidates:
         parent = next((s for s in reversed(stack) if s.depth < c.depth), None)
         key = (parent.idx if parent else -1, c.depth)
@@ -72,10 +74,14 @@ def structure(text: str) -> list[Section]:
             if open_numbered and not c.glossary and not _YEAR_OR_PLAN.search(c.title):
                 continue
             last.pop(key, None)  # numbering may start again under a new unnumbered part
-        elif not _continues(c, last.get(key)):
+        elif not (
+            _continues(c, last.get(key))
+            or (key not in last and c.n == last_any.get(c.depth, -1) + 1)  # 7. under 一、, 8. under 二、
+            or (c.in_run and not c.swallowed)  # a list after an item the source lost or merged
+        ):
             continue
         else:
-            last[key] = c.n
+            last[key] = last_any[c.depth] = c.n
         while stack and stack[-1].depth >= c.depth:
             stack.pop().end = _trim_end(text, c.start)
         section = Section(
@@ -132,7 +138,29 @@ def _candidates(text: str) -> list[_Candidate]:
         ):
             out.append(_Candidate(start, 1, None, "", line, standalone=True))
     out.sort(key=lambda c: c.start)
+    _mark_runs(out)
     return out
+
+
+def _mark_runs(candidates: list[_Candidate]) -> None:
+    """Mark numbered candidates that belong to a run of ≥3 consecutive numbers at one depth."""
+    by_depth: dict[int, list[_Candidate]] = {}
+    for c in candidates:
+        if c.n is not None:
+            by_depth.setdefault(c.depth, []).append(c)
+    for seq in by_depth.values():
+        run = [seq[0]] if seq else []
+        for prev, c in zip(seq, seq[1:], strict=False):
+            if c.n == (prev.n or 0) + 1:
+                run.append(c)
+                continue
+            if len(run) >= 3:
+                for r in run:
+                    r.in_run = True
+            run = [c]
+        if len(run) >= 3:
+            for r in run:
+                r.in_run = True
 
 
 def _numbered(text: str, m: re.Match[str], swallowed: bool) -> _Candidate:
