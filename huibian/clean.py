@@ -66,13 +66,12 @@ _FULLWIDTH_TABLE = {
     **{ord("Ａ") + i: ord("A") + i for i in range(26)},
     **{ord("ａ") + i: ord("a") + i for i in range(26)},
     ord("％"): ord("%"),
-    ord("．"): ord("."),
 }
 
 _CRLF = re.compile(r"\r\n?")
 _FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％．]+")
 _DIGIT = frozenset("0123456789０１２３４５６７８９")
-_QUESTION = re.compile(r"\?+")
+_QUESTION = re.compile(r"[ \t]*\?+[ \t]*")
 _SPACES = re.compile(f"[{_SPACE}]+")
 _GAP = re.compile(r"\n(?:[ \t]*\n)*")
 _HAN_CHAR = re.compile(f"[{_HAN_CLASS}]")
@@ -111,10 +110,11 @@ def fix_fullwidth(text: str) -> list[Edit]:
 
 
 def fix_lost_whitespace(text: str) -> list[Edit]:
-    """`县长?? 代坤宏` → `县长  代坤宏`: scraped pages put `?` where a space was lost.
+    """`县长?? 代坤宏` → `县长 代坤宏`: scraped pages put `?` where a space was lost.
 
-    Only `?` between Chinese text and Chinese text or a space is taken: a question mark
-    in these texts is `？`, and an ASCII `?` elsewhere (URLs) is left alone.
+    Only `?` (with the spaces around it) next to Chinese text on one side and Chinese
+    text or a digit or letter on the other is taken: a question mark in these texts is
+    `？`, and an ASCII `?` elsewhere (URLs, a line end) is left alone.
     """
     if "?" not in text:
         return []
@@ -124,11 +124,8 @@ def fix_lost_whitespace(text: str) -> list[Edit]:
         s, e = m.start(), m.end()
         before = text[s - 1] if s else ""
         after = text[e] if e < n else ""
-        if (
-            (before in _IS_CJK or before in " \t")
-            and (after in _IS_CJK or after in " \t")
-            and before
-            and after
+        if (before in _IS_CJK and (after in _IS_CJK or after in _IS_ASCII_WORD)) or (
+            after in _IS_CJK and before in _IS_ASCII_WORD
         ):
             edits.append((s, e, " "))
     return edits

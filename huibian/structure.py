@@ -44,6 +44,8 @@ _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:!?]")
 _YEAR_OR_PLAN = re.compile(r"(?:19|20)\d{2}年|十[一二三四五六七八九]五")
 _TITLE_MAX = 40
 _WS = re.compile(r"\s+")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_OPENING_YEAR = re.compile(r"((?:19|20)\d{2})年(?:是|，|,)")
 
 
 @dataclass
@@ -66,13 +68,15 @@ def structure(text: str) -> list[Section]:
     stack: list[Section] = []
     last: dict[tuple[int, int], int] = {}  # (parent idx or -1, depth) → last number taken
     last_any: dict[int, int] = {}  # depth → last number taken under any parent
+    unnumbered_parts = False  # the report heads its parts without numbers
     for c in candidates:
         parent = next((s for s in reversed(stack) if s.depth < c.depth), None)
         key = (parent.idx if parent else -1, c.depth)
         if c.n is None:
             open_numbered = any(s.depth == 1 and s.number for s in stack)
-            if open_numbered and not c.glossary and not _YEAR_OR_PLAN.search(c.title):
+            if open_numbered and not (c.glossary or unnumbered_parts or _YEAR_OR_PLAN.search(c.title)):
                 continue
+            unnumbered_parts = unnumbered_parts or not c.glossary
             last.pop(key, None)  # numbering may start again under a new unnumbered part
         elif not (
             _continues(c, last.get(key))
@@ -200,6 +204,8 @@ def _assign_roles(text: str, sections: list[Section]) -> None:
     cues = _cues()
     seen_plan = False
     previous: str | None = None  # role of the previous top-level section
+    part: str | None = None  # role of the last unnumbered part heading
+    reviewed = None  # the latest year a review title names
     for s in sections:
         if s.parent is None:
             role = (
@@ -207,8 +213,12 @@ def _assign_roles(text: str, sections: list[Section]) -> None:
                 if s.title in cues["glossary_headings"]
                 else _cue_role(s.title, cues["roles"], cues["order"])
             )
+            if role is None and s.number and part:
+                role = part  # an item of a part headed without a number
             if role is None:
-                role = _body_role(text, s, cues)
+                if reviewed is None and previous == "review":
+                    reviewed = _most_named_year(text[sections[0].start : s.start])
+                role = _body_role(text, s, cues, reviewed)
             if role is None:
                 if seen_plan:
                     role = "tasks"
@@ -218,10 +228,23 @@ def _assign_roles(text: str, sections: list[Section]) -> None:
                     role = "other"
             s.role = role
             previous = role
+            if role == "review":
+                years = [int(y) for y in _YEAR.findall(s.title)]
+                reviewed = max(years + ([reviewed] if reviewed else []), default=None)
+            if not s.number:
+                part = role
             seen_plan = seen_plan or role in ("targets", "tasks")
         else:
             own = _cue_role(s.title, cues["subsection_override"], list(cues["subsection_override"]))
             s.role = own or sections[s.parent].role
+
+
+def _most_named_year(review_text: str) -> int | None:
+    """The year a review part names most often: the year it reviews."""
+    counts: dict[int, int] = {}
+    for y in _YEAR.findall(review_text[:5000]):
+        counts[int(y)] = counts.get(int(y), 0) + 1
+    return max(counts, key=lambda y: counts[y]) if counts else None
 
 
 def _cue_role(title: str, roles: dict[str, list[str]], order: list[str]) -> str | None:
@@ -231,12 +254,18 @@ def _cue_role(title: str, roles: dict[str, list[str]], order: list[str]) -> str 
     return None
 
 
-def _body_role(text: str, s: Section, cues: dict[str, Any]) -> str | None:
-    """A role from how an uncued section's body opens (一年来… → review; 今年是… → tasks)."""
+def _body_role(text: str, s: Section, cues: dict[str, Any], reviewed: int | None) -> str | None:
+    """A role from how an uncued section's body opens (一年来… → review; 今年是… → tasks).
+
+    `reviewed` is the latest year a review title names (2011 for 一、2011年工作回顾).
+    """
     body_start = text.find("\n", s.start)
     if body_start < 0 or body_start >= s.end:
         return None
-    window = text[body_start : min(s.end, body_start + cues["body_window"])]
+    window = text[body_start : min(s.end, body_start + cues["body_window"])].lstrip()
+    year = _OPENING_YEAR.match(window)
+    if year and reviewed:
+        return "tasks" if int(year.group(1)) > reviewed else "review"
     for role in ("review", "tasks"):
         if any(cue in window for cue in cues["body_cues"][role]):
             return role
