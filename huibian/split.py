@@ -106,17 +106,21 @@ def split(text: str, doc: Document, region: str | None = None, year: int | None 
 
 def _classify(text: str) -> list[_Line]:
     cues = _cues()
+    too_long = 2 * cues["max_head_line"]  # even with markup and spaces, a body line
     out = []
     for m in _LINE.finditer(text):
         raw = m.group()
         stripped = raw.strip()
         if not stripped:
             continue
+        if len(stripped) > too_long:
+            out.append(_Line(m.start(), m.end(), stripped, stripped, "body"))
+            continue
         if stripped.startswith("<!--"):
             kind = "comment"
             plain = stripped[4:].removesuffix("-->").strip()
         else:
-            plain = _MARKUP.sub("", stripped).strip()
+            plain = _MARKUP.sub("", stripped).strip() if "*" in stripped or "#" in stripped else stripped
             kind = ""
         flat = _WS.sub("", plain)
         if not kind:

@@ -37,7 +37,7 @@ _NUMBER = (
 # A numbered line: markup or indentation may precede the number.
 _LINE_HEADING = re.compile(f"^[ \\t\\u3000#*>]*(?:{_NUMBER})", re.M)
 # A heading swallowed at the end of a paragraph line, after its last sentence.
-_SWALLOWED = re.compile(f"(?<=[。！？!?])[ \\t\\u3000]*(?:{_NUMBER})(?=[^\\n。！？]{{1,40}}$)", re.M)
+_SWALLOWED = re.compile(f"[。！？!?][ \\t\\u3000]*(?:{_NUMBER})(?=[^\\n。！？]{{1,40}}$)", re.M)
 _LINE = re.compile(r"[^\n]+")
 _TITLE_END = re.compile(r"[。！？；：!?;:\s]")
 _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:!?]")
@@ -128,7 +128,10 @@ def _candidates(text: str) -> list[_Candidate]:
         out.append(_numbered(text, m, swallowed=True))
     cues = _cues()
     glossary = set(cues["glossary_headings"])
+    longest = cues["unnumbered_max"] + 12  # room for markup and indentation
     for m in _LINE.finditer(text):
+        if len(m.group()) > longest:
+            continue
         line = m.group().strip(" \t\u3000*#")
         if not line or len(line) > cues["unnumbered_max"]:
             continue
