@@ -72,13 +72,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "name_strip_left": re.compile(
-            r"^(?:其中|同时|并|还|和|及|以及|与|可比|名义|实际|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|可比|名义|实际|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
-            r"(?:分别|均|都|已|约|近|超过|突破|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
-            r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|"
+            r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
+            r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
             r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|\s)+$"
         ),
     }
@@ -244,11 +244,27 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     if uclass in ("money", "measure") and nxt and nxt not in FOLLOW_OK:
         if not (nxt == "的" and cmp == "eq"):
             return None
-    if nxt == "级" or text[pos2 - 2 : pos2] in ("以上", "以下") and nxt and nxt not in FOLLOW_OK and nxt != "的":
+    if nxt == "级":
         return None
-    if text[pos2 - 2 : pos2] in ("以上", "以下") and nxt == "的":
-        return None
+    if uclass in ("money", "measure") and text[pos2 - 2 : pos2] in ("以上", "以下") and nxt and nxt not in FOLLOW_OK:
+        return None  # 10亿元以上企业, 投资10亿元以上的项目: a size class
+    if _named_item(text, pos2, end):
+        return None  # 辽宁抚挖460台大吨位起重机、石化公司…等24个项目: part of a project's name
     return Mention(s, pos2, s, value, unit_s, uclass, cmp, value_hi, multiple)
+
+
+_ENUM_END = re.compile(r"等[\d一二三四五六七八九十百]+(?:个|项|家|户|批)")
+
+
+def _named_item(text: str, pos: int, end: int) -> bool:
+    """Whether the number stands inside an item of a named list closed by 等N个项目."""
+    nxt = text[pos : pos + 1]
+    if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt):
+        return False
+    stop = re.search(r"[，,；;。：:]", text[pos : min(end, pos + 60)])
+    seg = text[pos : pos + (stop.start() if stop else 60)]
+    m = _ENUM_END.search(seg)
+    return bool(m) and "、" in seg[: m.start()]
 
 
 # --------------------------------------------------------------------------- context
@@ -372,18 +388,46 @@ def _explicit_year(text: str, start: int, pos: int, year: int = 0) -> tuple[int 
     return period, base
 
 
+_TO_YEAR = re.compile(r"(?:到|至|在|于)((?:19|20)\d\d)年(?:底|末|前)?")
+
+
+def _horizon(text: str, s0: int, pos: int, year: int) -> tuple[int, str] | None:
+    """A future year the plan aims at (到2021年): named in this sentence, or earlier in its paragraph."""
+    found = [int(m.group(1)) for m in _TO_YEAR.finditer(text, s0, pos)]
+    if found and max(found) > year:
+        return max(found), "sentence"
+    para_start = text.rfind("\n", 0, s0) + 1
+    found = [int(m.group(1)) for m in _TO_YEAR.finditer(text, para_start, s0)]
+    if found and max(found) > year:
+        return max(found), "paragraph"
+    return None
+
+
 _SENT_YEAR = re.compile(r"\s*(?:在|截至|截止)?((?:19|20)\d\d)年(?:，|,|全年|我|全|以来)")
 
 
-def _five_year_context(text: str, sections: list[Section], pos: int, year: int) -> bool:
-    """Whether `pos` stands in a review of several years (过去五年, 十二五时期...)."""
+_MULTI_YEAR = re.compile(r"五年|十.五|五年累计|比(?:19|20)\d\d年|任期|本届|(?:19|20)\d\d年以来")
+_SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|今年")
+
+
+def _five_year_context(text: str, sections: list[Section], pos: int, s0: int, year: int) -> bool:
+    """Whether `pos` stands in a statement about several years (过去五年, 十二五时期...):
+    the sentence decides, then its paragraph, then the enclosing top-level section."""
+    single_year = re.compile(rf"{_SINGLE_YEAR.pattern}|{year - 1}年")
+    sentence = text[s0:pos]
+    if single_year.search(sentence):
+        return False
+    if _MULTI_YEAR.search(sentence):
+        return True
+    para = text[text.rfind("\n", 0, s0) + 1 : pos]
+    if single_year.search(para):
+        return False
+    if _MULTI_YEAR.search(para):
+        return True
     for s in sections:
         if s.start <= pos < s.end and s.depth == 1:
-            return bool(re.search(r"五年|十.五|任期|届", s.title))
-    window = text[max(0, pos - 3000) : pos]
-    multi = max((m.end() for m in re.finditer(r"过去五年|五年来|五年间|十.五时期|十.五期间|本届政府", window)), default=-1)
-    single = max((m.end() for m in re.finditer(r"过去一年|一年来|去年|\d{4}年，|今年|工作安排|预期目标", window)), default=-1)
-    return multi > single
+            return bool(re.search(r"五年|十.五|任期|届", s.title)) and not re.search(r"一年|去年|\d{4}年", s.title)
+    return False
 
 
 # --------------------------------------------------------------------------- main
@@ -441,7 +485,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if fact is None:
                 prev_end = m.end
                 continue
-            five = _five_year_context(text, sections, m.start, year)
+            five = _five_year_context(text, sections, m.start, s0, year)
             from_value = bool(re.search(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$", left)) and bool(
                 re.match(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)", text[m.end : m.end + 6])
             )
@@ -478,6 +522,13 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 fact.base_period = fact.base_period or year - 6
             if p["past"].search(_BASE_RELATIVE.sub("", text[s0 : m.start])) and period is None:
                 period, kind_target = year - 1, False
+            horizon = _horizon(text, s0, m.start, year)
+            if horizon and not near_period and (
+                horizon[1] == "sentence" or fact.measure in ("avg_growth", "cum_growth")
+            ):
+                period, kind_target = horizon[0], True
+                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                    fact.base_period = year - 1
             if from_value and not near_period:
                 period = year - 6 if five else year - 2
             if five and fact.measure == "growth" and not kind_target and period in (None, year - 1):
@@ -635,7 +686,7 @@ def _classify(
 
 
 def _is_verb_only(name: str) -> bool:
-    return bool(re.fullmatch(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|)+", name))
+    return bool(re.fullmatch(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+", name))
 
 
 _SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
@@ -672,6 +723,11 @@ def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, menti
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
     if "城乡居民" in name:
+        brk = _patterns()["clause_break"].search(text, m.end)
+        clause_end = brk.start() if brk else len(text)
+        same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
+        if len(same) == 2 and m in same:
+            return [replace(fact, name=_urban_rural(name)[same.index(m)])]
         return [replace(fact, name=n) for n in _urban_rural(name)]
     return [fact]
 
