@@ -72,7 +72,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "name_strip_left": re.compile(
-            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|可比|名义|实际|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
@@ -209,7 +209,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         return None
     if is_chinese:
         # Chinese numerals: only clear counts and amounts, never slogans (两个不低于, 三个代表)
-        if uclass == "count" and unit_s not in ("户", "家", "所", "座", "名", "位", "处", "套", "台", "辆", "个"):
+        if uclass == "count" and unit_s not in ("户", "家", "所", "座", "名", "处", "套", "台", "辆", "个"):
             return None
         if unit_s == "个" and not text[max(0, s - 1) : s] == "等":
             return None
@@ -417,7 +417,8 @@ def _five_year_context(text: str, sections: list[Section], pos: int, s0: int, ye
     sentence = text[s0:pos]
     if single_year.search(sentence):
         return False
-    if _MULTI_YEAR.search(sentence):
+    sent_end = text.find("。", pos)
+    if _MULTI_YEAR.search(sentence) or "年均" in text[s0 : sent_end if sent_end >= 0 else len(text)]:
         return True
     para = text[text.rfind("\n", 0, s0) + 1 : pos]
     if single_year.search(para):
@@ -698,18 +699,25 @@ def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, menti
     from dataclasses import replace
 
     name = fact.name
-    clause = text[clause_start : m.end]
+    brk = _patterns()["clause_break"].search(text, m.end)
+    clause_end = brk.start() if brk else len(text)
+    clause = text[clause_start:clause_end]
     # 分别 with several values: the values map to earlier subjects in order
-    if "分别" in text[clause_start : m.start] or "分别" in clause:
-        vals = [x for x in mentions if clause_start <= x.start and x.uclass == m.uclass]
+    if "分别" in clause:
+        vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
         parts = _subject_parts(name)
         if k >= 2:
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
-            if "城乡居民" in name and k == 2:
+            if _URBAN_RURAL.search(name) and k == 2:
                 return [replace(fact, name=_urban_rural(name)[idx])]
+            before = _previous_clause(text, clause_start)
+            if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
+                listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before))
+                if len(listed) == k:
+                    return [replace(fact, name=listed[idx])]
             prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
             names = []
             for f in prev:
@@ -722,9 +730,7 @@ def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, menti
             return [fact]
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
-    if "城乡居民" in name:
-        brk = _patterns()["clause_break"].search(text, m.end)
-        clause_end = brk.start() if brk else len(text)
+    if _URBAN_RURAL.search(name):
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == 2 and m in same:
             return [replace(fact, name=_urban_rural(name)[same.index(m)])]
@@ -740,11 +746,26 @@ def _subject_parts(name: str) -> list[str]:
     return parts
 
 
+_URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+
+
 def _urban_rural(name: str) -> list[str]:
-    rest = name.split("城乡居民", 1)[1] or "人均可支配收入"
-    rest = rest.replace("分别", "")
-    rural = "农村居民" + rest if "可支配" in rest else "农民" + rest
-    return ["城镇居民" + rest, rural]
+    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md)."""
+    m = _URBAN_RURAL.search(name)
+    assert m is not None
+    resident = m.group(1) or ""
+    rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
+    rural = f"农村{resident}居民{rest}" if "可支配" in rest else "农民" + rest
+    return [f"城镇{resident}居民{rest}", rural]
+
+
+def _previous_clause(text: str, clause_start: int) -> str:
+    """The clause before the one starting at `clause_start` (its subject list, often)."""
+    end = clause_start - 1
+    if end <= 0:
+        return ""
+    start = max(text.rfind(ch, 0, end) for ch in "，,；;：:。\n") + 1
+    return text[start:end]
 
 
 _GENERIC_PREFIX = re.compile(
