@@ -72,14 +72,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "name_strip_left": re.compile(
-            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|努力|五年|过去五年|五年来|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
             r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
             r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
-            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|\s)+$"
+            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|\s)+$"
         ),
     }
 
@@ -241,6 +241,8 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             pos2 = u2.end()
     # a measure followed directly by a noun is a size class or a name (5万吨级泊位, 500兆瓦多晶硅片)
     nxt = text[pos2 : pos2 + 1]
+    if text.startswith(("大关", "台阶"), pos2):
+        nxt = ""  # 突破了10亿元大关
     if uclass in ("money", "measure") and nxt and nxt not in FOLLOW_OK:
         if not (nxt == "的" and cmp == "eq"):
             return None
@@ -342,7 +344,7 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
 
 _YEAR_IN_NAME = re.compile(
     r"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:(?:19|20)\d\d年|去年|上年|今年|现在|目前|五年前)"
-    r"(?:底|末|初)?(?:的)?"
+    r"(?:底|末|初)?(?:的)?|连续[\d一二三四五六七八九十]+年"
 )
 
 
@@ -558,7 +560,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.scope = scope
             fact.report = meta.id
             last_raw = fact
-            expanded = _expand_subjects(fact, text, clause_start, m, mentions, sent_facts)
+            expanded = [f for f in _expand_subjects(fact, text, clause_start, m, mentions, sent_facts) if f.name]
             for f in expanded:
                 f.indicator = _indicator(f, taxonomy)
                 f.value_base, f.unit_base = _base(f)
@@ -675,7 +677,7 @@ def _classify(
             quote_start = m.start
         else:
             fname = name or ""
-    if not fname:
+    if not fname and "分别" not in left:
         return None
     if m.uclass in ("money", "measure", "count") and absolute_change and not fname.endswith(("增加", "减少")):
         fname += "增加" if p["up"].search(tail) else "减少"  # 比2011年增加8129元: a change, not the level
@@ -739,11 +741,26 @@ def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, menti
 
 
 def _subject_parts(name: str) -> list[str]:
+    """技术合同成交额、发明专利授权量 → both; 规模以上工业总产值和增加值 → the second
+    borrows the first's modifier when that makes a known indicator name."""
     parts = [x for x in _SPLIT_NAMES.split(name) if x]
     if len(parts) < 2:
         return [name]
-    # shared tail: 技术合同成交额、发明专利授权量 are full names; 城镇和农村居民人均收入 shares its tail
+    known = _known_names()
+    first = parts[0]
+    for i, part in enumerate(parts[1:], 1):
+        if part in known or len(part) > 4:
+            continue
+        for k in (3, 2, 4):
+            if len(first) > k and first[:-k] + part in known:
+                parts[i] = first[:-k] + part
+                break
     return parts
+
+
+@functools.cache
+def _known_names() -> frozenset[str]:
+    return frozenset(Taxonomy.load()._by_name)
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
