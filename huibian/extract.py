@@ -62,7 +62,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "back": re.compile(_alt(c["five_years_back"])),
         "own": re.compile(rf"(?:{_alt(c['own_region'])})"),
         "part": re.compile(
-            rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])}))"
+            rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])})"
+            r"|[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗))"
             r"(?=完成|实现|新增|共|累计|地区|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
         ),
         "people_after": re.compile(_alt(c["people"])),
@@ -84,6 +85,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_TO_VALUE = re.compile(r"(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)(?:去年|上年|今年)?(?:底|末)?的?")
 _LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
 FOLLOW_OK = set("，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
 NAME_STOP = re.compile(r"[，,；;：:。、（(“\"]")
@@ -182,11 +184,10 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             value_hi = hi
             pos = rng.end()
             unit_m = ut.regex.match(text, pos, end)
-    approx_more = False
-    if text[pos : pos + 1] in ("多", "余") and not is_chinese:
-        um2 = ut.regex.match(text, pos + 1, end)
-        if um2 and (um2.group("unit") or um2.group("prefix")):
-            unit_m, approx_more = um2, True
+    approx_more = bool(unit_m and (unit_m.group("more1") or unit_m.group("more2")) and unit_m.group("unit"))
+    if unit_m and not unit_m.group("unit") and (unit_m.group("more1") or unit_m.group("more2")):
+        unit_m = ut.regex.match(text, pos + (1 if unit_m.group("more1") else 0), end)  # 多 alone: no unit
+        unit_m = None if unit_m and unit_m.group("more1") else unit_m
     prefix = unit_m.group("prefix") if unit_m else None
     unit = unit_m.group("unit") if unit_m else None
     unit_end = unit_m.end() if unit_m else pos
@@ -199,7 +200,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         uclass = ut.cls[unit]
         unit_s = (prefix or "") + unit
         pos2 = unit_end
-    elif prefix and prefix in ("万", "亿") and _patterns()["people_after"].match(text, unit_m.end(), end):
+    elif prefix and prefix in ("万", "亿") and unit_m and _patterns()["people_after"].match(text, unit_m.end(), end):
         uclass, unit_s, pos2 = "count", prefix + "人", unit_m.end()  # 8.74万农村贫困人口
     elif not is_chinese and text[pos : pos + 1] == "大" and re.match(r"[\u4e00-\u9fff]", text[pos + 1 : pos + 2] or "x"):
         uclass, unit_s, pos2 = "count", "个", pos + 1  # 8大产业集群
@@ -482,7 +483,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if meta.region not in ("全国",) and re.search(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)", left):
                 prev_end = m.end
                 continue
-            continues = bool(sent_facts) and _LIST_SEP.fullmatch(left) is not None
+            continues = bool(sent_facts) and (
+                _LIST_SEP.fullmatch(left) is not None
+                or (last_raw is not None and last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
+            )
             fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year,
                              last_raw if continues else None)
             if fact is None:
@@ -641,7 +645,7 @@ def _classify(
             measure = "growth"
         elif p["share_of_target"].search(left[-8:]) or re.search(r"(比重|占比|比例)[为达到了]*$", tail) or (
             "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
-        ):
+        ) or re.search(r"(比重|占比)(?:由|从)", left):
             measure = "share"
         elif re.search(r"(涨幅|增幅|增速|增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
             measure = "growth"  # 居民消费价格涨幅3.5%: the rate is itself a growth
@@ -664,6 +668,13 @@ def _classify(
             cmp = "le" if cmp == "ge" else "ge"
     quote_start = name_start if name else m.start
     fname = name
+    nxt2 = text[m.end : m.end + 2]
+    if measure == "level" and m.unit == "%" and (not name or _is_verb_only(name)) and (
+        re.match(r"的[\u4e00-\u9fff]", nxt2) or (nxt2[:1] not in FOLLOW_OK and re.match(r"[\u4e00-\u9fff]", nxt2))
+    ):
+        measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
+        name = _name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
+        name_start = m.start
     if not name or len(name) < 2 or _is_verb_only(name):
         noun_follows = bool(re.match(r"[\u4e00-\u9fff]", text[m.end : m.end + 1]))
         if m.uclass == "count" and noun_follows:

@@ -40,7 +40,8 @@ def units() -> UnitTable:
             base[str(unit)] = (float(factor), str(b))
     alts = "|".join(re.escape(u) for u in sorted(cls, key=len, reverse=True))
     prefix = "|".join(PREFIXES)
-    return UnitTable(cls, base, re.compile(rf"(?P<prefix>{prefix})?(?P<unit>{alts})?"))
+    # 6000余万元, 1万余台, 2亿多元: 多/余 may stand before or after the 万/亿 prefix
+    return UnitTable(cls, base, re.compile(rf"(?P<more1>[多余])?(?P<prefix>{prefix})?(?P<more2>[多余])?(?P<unit>{alts})?"))
 
 
 def parse_number(text: str) -> float | None:
