@@ -148,6 +148,37 @@ class Database:
 
         return accountability.load_stats(self.conn, path)
 
+    # -- search (huibian/search.py) ------------------------------------------------------
+    def search(
+        self,
+        q: str,
+        *,
+        region: str | None = None,
+        level: str | None = None,
+        year: int | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Reports containing every term of `q` (exact character match), best first: one row per
+        report with its number of hits and the first in context; `.attrs["total"]` counts them all."""
+        from huibian import search
+
+        page = search.search(
+            self.conn, q, region=region, level=level, year=year, limit=limit, offset=offset, snippets=1
+        )
+        rows = [
+            {
+                "report": r.report, "region": r.region, "level": r.level, "year": r.year, "title": r.title,
+                "score": r.score, "hits": r.n_hits, "first": r.hits[0].start if r.hits else None,
+                "snippet": search.plain_snippet(self.text(r.report), r.hits[0]) if r.hits else "",
+            }
+            for r in page.results
+        ]
+        columns = ["report", "region", "level", "year", "title", "score", "hits", "first", "snippet"]
+        df = pd.DataFrame(rows, columns=columns)
+        df.attrs["total"] = page.total
+        return df
+
 
 def open(path: str | Path = store.DEFAULT_DB, *, readonly: bool = False) -> Database:  # noqa: A001
     """Open a store (created on first use unless readonly)."""

@@ -1,0 +1,203 @@
+"""The JSON API under /api/: the pages' data at parallel URLs, documented by OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+
+from huibian import export
+from huibian.models import KINDS, LEVELS, MEASURES
+from huibian.search import plain_snippet
+from huibian.web import data
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Limit = Annotated[int, Query(ge=1, le=10000, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="rows to skip")]
+Year = Annotated[int | None, Query(ge=1949, le=2100, description="report year")]
+Level = Annotated[str | None, Query(description="administrative level: " + " / ".join(LEVELS))]
+
+
+def _store(request: Request) -> data.Store:
+    return request.app.state.store
+
+
+def _total(response: Response, n: int) -> None:
+    response.headers["X-Total-Count"] = str(n)
+
+
+@router.get("/reports", summary="Reports in the store (the library)")
+def api_reports(
+    request: Request,
+    response: Response,
+    region: str | None = None,
+    level: Level = None,
+    year: Year = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """Report metadata, newest first. `region` matches part of the region name or the exact id."""
+    lib = data.library(
+        _store(request), region=region or None, level=level or None, year=year, limit=limit, offset=offset
+    )
+    _total(response, lib.total)
+    return [{k: data.clean(v) for k, v in r.items()} for r in lib.rows]
+
+
+@router.get("/reports/{report_id}", summary="One report: metadata, outline, cleaned text")
+def api_report(request: Request, report_id: str, text: bool = True) -> dict[str, Any]:
+    store = _store(request)
+    rep = data.report(store, report_id)
+    out = {
+        k: data.clean(v) for k, v in rep.items() if k not in ("source_text", "offsets", "repairs", "pages")
+    }
+    if not text:
+        out.pop("text", None)
+    out["sections"] = data.sections(store, report_id)
+    out["facts"] = data.count_facts(store, report=report_id)
+    return out
+
+
+@router.get("/facts", summary="Facts in the facts.md exchange format")
+def api_facts(
+    request: Request,
+    response: Response,
+    report: str | None = None,
+    indicator: str | None = None,
+    kind: Annotated[str | None, Query(description=" / ".join(KINDS))] = None,
+    period: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    """A JSON array of facts, the records `huibian facts --format jsonl` writes (one per line there)."""
+    store = _store(request)
+    filters = {"report": report, "indicator": indicator, "kind": kind, "period": period, "measure": measure}
+    if report is not None:
+        data.report(store, report)
+    df = data.facts_frame(store, **filters, limit=limit, offset=offset)
+    _total(response, data.count_facts(store, **filters))
+    return export.fact_records(df)
+
+
+@router.get("/search", summary="Full-text search across all reports")
+def api_search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="words, phrases, numbers")],
+    region: str | None = None,
+    level: Level = None,
+    year: Year = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Reports containing every term of `q` (space separates terms, "quotes" keep a phrase), best
+    first; each with its number of hits and up to three snippets, each linking to its place in the reader."""
+    page = data.run_search(
+        _store(request), q, region=region, level=level, year=year, limit=limit, offset=offset
+    )
+    results = []
+    for r in page.results:
+        text = None
+        snippets = []
+        for i, html_snippet in r.snippets:
+            h = r.hits[i]
+            if text is None:
+                text = (
+                    _store(request)
+                    .conn.execute("SELECT text FROM reports WHERE id = ?", (r.report,))
+                    .fetchone()[0]
+                )
+            snippets.append(
+                {
+                    "hit": i,
+                    "start": h.start,
+                    "end": h.end,
+                    "match": text[h.start : h.end],
+                    "text": plain_snippet(text, h),
+                    "html": html_snippet,
+                    "url": f"/reports/{quote(r.report, safe='')}?q={quote(q, safe='')}#hit-{i}",
+                }
+            )
+        results.append(
+            {
+                "report": r.report,
+                "region": r.region,
+                "level": r.level,
+                "year": r.year,
+                "title": r.title,
+                "score": round(r.score, 4),
+                "hits": r.n_hits,
+                "snippets": snippets,
+            }
+        )
+    return {"q": q, "total": page.total, "limit": limit, "offset": offset, "results": results}
+
+
+@router.get("/indicators", summary="Indicators with facts in the store")
+def api_indicators(request: Request) -> list[dict[str, Any]]:
+    return data.indicators(_store(request))
+
+
+@router.get("/indicators/{indicator}", summary="One indicator over time for chosen places (the panel)")
+def api_indicator(
+    request: Request,
+    indicator: str,
+    place: Annotated[list[str], Query(description="region names; default: the best-covered five")] = [],  # noqa: B006
+    measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
+    parent: bool = False,
+    children: bool = False,
+) -> dict[str, Any]:
+    """Each place's outcome per year (series `outcome`: the next year's report, actual before estimate)
+    and every target set for a year (series `target`), in one display unit (`y`)."""
+    p = data.panel(
+        _store(request), indicator, places=place, measure=measure, parent=parent, children=children
+    )
+    keep = (
+        "region",
+        "period",
+        "series",
+        "kind",
+        "y",
+        "value",
+        "value_hi",
+        "unit",
+        "cmp",
+        "report_id",
+        "id",
+        "quote",
+    )
+    rows = [
+        {
+            ("report" if k == "report_id" else "fact_id" if k == "id" else k): data.clean(r.get(k))
+            for k in keep
+        }
+        for r in p.rows
+    ]
+    return {
+        "indicator": p.indicator,
+        "measure": p.measure,
+        "measures": p.measures,
+        "unit": p.unit,
+        "places": p.places,
+        "rows": rows,
+    }
+
+
+@router.get("/targets", summary="Targets beside their outcomes (met / missed / unknown)")
+def api_targets(
+    request: Request,
+    response: Response,
+    region: str | None = None,
+    indicator: str | None = None,
+    year: Annotated[int | None, Query(ge=1949, le=2100, description="the year the target is for")] = None,
+    status: Annotated[str | None, Query(description="met / missed / unknown")] = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> list[dict[str, Any]]:
+    rows = data.targets(
+        _store(request), region=region or None, indicator=indicator or None, year=year, status=status or None
+    )
+    _total(response, len(rows))
+    return [{k: data.clean(v) for k, v in r.items()} for r in rows[offset : offset + limit]]
