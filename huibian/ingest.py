@@ -10,7 +10,8 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import multiprocessing as mp
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,25 +63,52 @@ def _work(args: tuple[str, Options]) -> tuple[str, list[ProcessedReport] | None,
         return path, None, f"internal error ({type(e).__name__}: {e}) — please report it"
 
 
-def _run(jobs: list[tuple[str, Options]], workers: int) -> Iterator[tuple[str, list[ProcessedReport] | None, str | None]]:
+FILE_TIMEOUT = 300.0  # seconds one file may take in a worker before it is given up
+
+
+def _run(
+    jobs: list[tuple[str, Options]], workers: int, timeout: float = FILE_TIMEOUT
+) -> Iterator[tuple[str, list[ProcessedReport] | None, str | None]]:
+    """Results file by file. A pool of `workers` processes with at most 2×workers files
+    in flight keeps memory bounded; a file that takes longer than `timeout` is reported
+    as failed and its stuck worker is replaced, so one bad file cannot stall the rest."""
     if workers <= 1 or len(jobs) <= 1:
         yield from map(_work, jobs)
         return
-    # bounded memory: results stream back one file at a time; workers are recycled
-    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=200) as pool:
-        yield from pool.map(_work, jobs, chunksize=1)
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pending = deque(jobs)
+    inflight: deque = deque()
+    pool = ctx.Pool(workers, maxtasksperchild=200)
+    try:
+        while pending or inflight:
+            while pending and len(inflight) < 2 * workers:
+                job = pending.popleft()
+                inflight.append((job, pool.apply_async(_work, (job,))))
+            job, res = inflight.popleft()
+            try:
+                yield res.get(timeout=timeout)
+            except mp.TimeoutError:
+                yield job[0], None, f"gave up after {timeout:.0f} s (is the file pathological?)"
+                pool.terminate()
+                pending.extendleft(reversed([j for j, _ in inflight]))
+                inflight.clear()
+                pool = ctx.Pool(workers, maxtasksperchild=200)
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def ingest(
     paths: list[str | Path],
     db: str | Path | sqlite3.Connection = store.DEFAULT_DB,
     *,
-    options: Options = Options(),
+    options: Options | None = None,
     workers: int | None = None,
     replace: bool = False,
     progress: Callable[[FileResult], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into the store; returns what happened to each file."""
+    options = options or Options()
     conn = db if isinstance(db, sqlite3.Connection) else store.connect(db)
     files, skipped = read.iter_files([Path(p) for p in paths])
     results = [FileResult(str(p), "skipped", error=why) for p, why in skipped]
