@@ -560,3 +560,15 @@ def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(HuibianError, match="no such store"):
         create_app(tmp_path / "absent.db")
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from huibian.cli import app
+    from huibian.models import HuibianError
+
+    res = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert res.exit_code != 0
+    assert isinstance(res.exception, HuibianError) and "no such store" in str(res.exception)
+    assert not (tmp_path / "none.db").exists()  # serving never creates a store

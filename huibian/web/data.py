@@ -209,8 +209,7 @@ def library(
 
 # -- reports and facts -------------------------------------------------------------------
 def report(store: Store, report_id: str) -> dict[str, Any]:
-    row = store.conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
-    if row is None:
+    if store.conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
         raise NotFound(f"no report {report_id!r} in this store")
     return store.db.report(report_id)
 
