@@ -8,8 +8,9 @@
    Lists the pairs where that fails and why (no target found in t, no outcome in t+1).
 2. A deterministic sample of links, each printed with both quotes in their context,
    so a person can check them against the texts.
-3. Verdicts: benchmarks/link_check_verdicts.tsv (target_report, indicator, measure,
-   year, verdict, comment) holds a person's verdict for sampled links — `ok` or what is
+3. Verdicts: benchmarks/link_check_verdicts.tsv (run, target_report, indicator, measure,
+   year, verdict, comment) holds a person's verdict for sampled links of a run (the
+   store and commit the sample was drawn from) — `ok` or what is
    wrong (`wrong_target`, `wrong_outcome`, `wrong_year`, `wrong_measure`). The error
    rate over the links with a verdict is printed at the end.
 """
@@ -110,13 +111,15 @@ def main() -> int:
     if VERDICTS.exists():
         with VERDICTS.open(encoding="utf-8") as f:
             verdicts = list(csv.DictReader(f, delimiter="\t"))
-        bad = [v for v in verdicts if v["verdict"] != "ok"]
-        print(
-            f"\nverdicts: {len(verdicts)} links checked by hand; wrong: {len(bad)} "
-            f"(error rate {len(bad) / max(len(verdicts), 1):.1%})"
-        )
-        for v in bad:
-            print(f"  {v['target_report']} {v['year']}: {v['verdict']} — {v['comment']}")
+        for run in dict.fromkeys(v["run"] for v in verdicts):
+            vs = [v for v in verdicts if v["run"] == run]
+            bad = [v for v in vs if v["verdict"] != "ok"]
+            print(
+                f"\nverdicts ({run}): {len(vs)} links checked by hand against the texts; wrong: {len(bad)} "
+                f"(error rate {len(bad) / max(len(vs), 1):.1%})"
+            )
+            for v in bad:
+                print(f"  {v['target_report']} {v['year']}: {v['verdict']} — {v['comment']}")
     return 0
 
 

@@ -6,7 +6,8 @@
 MANIFEST mode resolves each corpus file's region as the file names it (region, report
 year, the 省 in the file name as parent hint, the text for shared names) and checks the
 level against MANIFEST's level (which calls a 县级市 `county`). Store mode reads the
-regions the split stage found and the admin_code / level ingest stored.
+regions the split stage found and the admin_code ingest stored, and checks the level
+against MANIFEST's for corpus files.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def from_store(db: str) -> list[tuple[ReportMeta, str, str]]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     rows = []
+    with (SHARED / "corpus" / "MANIFEST.tsv").open(encoding="utf-8") as f:
+        manifest = {Path(m["file"]).name: m["level"] for m in csv.DictReader(f, delimiter="\t")}
     for r in conn.execute(
         "SELECT id, region, year, level, parent, date, source, admin_code, text FROM reports"
     ):
@@ -62,7 +65,8 @@ def from_store(db: str) -> list[tuple[ReportMeta, str, str]]:
             date=r["date"],
             admin_code=r["admin_code"],
         )
-        rows.append((meta, r["text"], r["level"] or ""))
+        # check the level against MANIFEST's for corpus files (a 县级市 is county there), else the stored one
+        rows.append((meta, r["text"], manifest.get(Path(r["source"] or "").name, r["level"] or "")))
     return rows
 
 

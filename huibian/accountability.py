@@ -628,7 +628,7 @@ def levels(
                 "children_max": max(vals) if vals else None,
                 "diff_children_mean": round(mean - r.value, 6) if mean is not None else None,
                 "children": "; ".join(
-                    f"{info.loc[c.report, 'region']} {_show(c.value)}{_cmp_mark(c.cmp)}" for c in ch
+                    f"{info.loc[c.report, 'region']} {_cmp_mark(c.cmp)}{_show(c.value)}" for c in ch
                 )
                 or None,
                 "_place": r.place,
@@ -654,7 +654,7 @@ def _show(v: float) -> str:
 
 
 def _cmp_mark(cmp: str) -> str:
-    return {"ge": "+", "le": "-", "approx": "~"}.get(cmp, "")
+    return {"ge": "≥", "le": "≤", "approx": "~"}.get(cmp, "")
 
 
 def panel(

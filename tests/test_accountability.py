@@ -292,11 +292,11 @@ def test_escalation_province_city_county(db: Store) -> None:
     lc = df[df["region"] == "聊城市"].iloc[0]
     assert (lc["parent_region"], lc["parent_target"], lc["diff_parent"]) == ("山东省", 5, 0.5)
     assert (lc["children_n"], lc["children_mean"], lc["diff_children_mean"]) == (1, 6, 0.5)
-    assert lc["children"] == "高唐县 6+"
+    assert lc["children"] == "高唐县 ≥6"
     gt = df[df["region"] == "高唐县"].iloc[0]
     assert (gt["parent_region"], gt["parent_target"], gt["level"]) == ("聊城市", 5.5, "county")
     sd = df[df["region"] == "山东省"].iloc[0]
-    assert sd["children"] == "聊城市 5.5+" and sd["parent_region"] == "全国"
+    assert sd["children"] == "聊城市 ≥5.5" and sd["parent_region"] == "全国"
     only = acc.levels(db.conn, region="聊城市", year=2023)
     assert set(only["region"]) == {"聊城市", "高唐县"}
 

@@ -76,7 +76,7 @@ def test_unknown_name_says_why() -> None:
 
 def test_nation() -> None:
     res = resolve("全国", 2012)
-    assert (res.code, res.level) == ("000000", "national")
+    assert (res.code, res.level) == ("100000", "national")
 
 
 def test_every_corpus_report_resolves_with_the_manifest_level() -> None:

@@ -1,9 +1,13 @@
-"""`huibian targets`, `levels`, `panel`, `places`, `load-stats`: targets held to account."""
+"""`huibian targets`, `levels`, `panel`, `places`, `load-stats`: targets held to account.
+
+`--format table` shows a compact view for the terminal (a target as ≥6.5, ~7, 6.5–7);
+every other format writes the full table of the Python API twin.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -19,9 +23,30 @@ IndicatorOption = Annotated[str | None, typer.Option(help="canonical indicator i
 YearOption = Annotated[int | None, typer.Option(help="the year the target is for")]
 
 
-def _write(df: pd.DataFrame, fmt: str, output: str | None, title: str, table_cols: list[str]) -> None:
-    if fmt == "table":
-        df = df[table_cols]
+def _num(v: Any) -> str:
+    if v is None or v != v:
+        return ""
+    return str(int(v)) if float(v).is_integer() else f"{float(v):g}"
+
+
+def _target(value: Any, hi: Any, cmp: Any) -> str:
+    """6.5 ge → ≥6.5, 7 approx → ~7, 6.5/7 range → 6.5–7."""
+    if value is None or value != value:
+        return ""
+    if cmp == "range" and hi == hi and hi is not None:
+        return f"{_num(value)}–{_num(hi)}"
+    return {"ge": "≥", "le": "≤", "approx": "~"}.get(cmp or "", "") + _num(value)
+
+
+def _met(v: Any) -> str:
+    return "" if v is None or v is pd.NA or v != v else ("yes" if bool(v) else "no")
+
+
+def _write(
+    df: pd.DataFrame, fmt: str, output: str | None, title: str, view: pd.DataFrame | None = None
+) -> None:
+    if fmt == "table" and view is not None:
+        df = view
     export.write(accountability.for_output(df, fmt), fmt, output, title=title, labels=accountability.LABELS)
 
 
@@ -37,22 +62,26 @@ def targets(
     """Each target beside the outcome the next year's report states for it, with met and gap."""
     with Database(db, readonly=True) as database:
         df = database.targets(region=region, indicator=indicator, year=year)
-    cols = [
-        "region",
-        "year",
-        "indicator",
-        "measure",
-        "target_value",
-        "target_cmp",
-        "outcome_value",
-        "outcome_kind",
-        "met",
-        "gap",
-        "target_report",
-        "outcome_report",
-        "note",
-    ]
-    _write(df, format, output, f"{len(df)} targets", cols)
+    view = pd.DataFrame(
+        {
+            "region": df["region"],
+            "year": df["year"],
+            "indicator": df["indicator"],
+            "measure": df["measure"],
+            "target": [
+                _target(*t)
+                for t in zip(df["target_value"], df["target_value_hi"], df["target_cmp"], strict=True)
+            ],
+            "outcome": [
+                _num(v) + (" est." if k == "estimate" else "")
+                for v, k in zip(df["outcome_value"], df["outcome_kind"], strict=True)
+            ],
+            "met": [_met(v) for v in df["met"]],
+            "gap": [_num(v) for v in df["gap"]],
+            "note": df["note"].fillna(""),
+        }
+    )
+    _write(df, format, output, f"{len(df)} targets", view)
 
 
 @app.command()
@@ -70,23 +99,26 @@ def levels(
     """
     with Database(db, readonly=True) as database:
         df = database.levels(region=region, indicator=indicator, year=year)
-    cols = [
-        "year",
-        "indicator",
-        "measure",
-        "region",
-        "level",
-        "target_value",
-        "target_cmp",
-        "parent_region",
-        "parent_target",
-        "diff_parent",
-        "children_n",
-        "children_mean",
-        "diff_children_mean",
-        "children",
-    ]
-    _write(df, format, output, f"targets across levels ({len(df)} rows)", cols)
+    view = pd.DataFrame(
+        {
+            "year": df["year"],
+            "indicator": df["indicator"] + " " + df["measure"],
+            "region": df["region"],
+            "level": df["level"],
+            "target": [
+                _target(*t)
+                for t in zip(df["target_value"], df["target_value_hi"], df["target_cmp"], strict=True)
+            ],
+            "parent": [
+                f"{p or ''} {_target(v, None, c)}".strip()
+                for p, v, c in zip(df["parent_region"], df["parent_target"], df["parent_cmp"], strict=True)
+            ],
+            "Δparent": [_num(v) for v in df["diff_parent"]],
+            "children": df["children"].fillna(""),
+            "Δchildren": [_num(v) for v in df["diff_children_mean"]],
+        }
+    )
+    _write(df, format, output, f"targets across levels ({len(df)} rows)", view)
 
 
 @app.command()
@@ -115,7 +147,7 @@ def panel(
         "met",
         "gap",
     ]
-    _write(df, format, output, f"panel ({len(df)} rows)", cols)
+    _write(df, format, output, f"panel ({len(df)} rows)", df[cols])
 
 
 @app.command()
@@ -135,11 +167,7 @@ def places(
         if scopes:
             sc = database.scopes()
             _write(
-                sc,
-                format,
-                output,
-                f"{len(sc)} scopes",
-                ["report", "scope", "facts", "status", "names", "reason"],
+                sc, format, output, f"{len(sc)} scopes", sc[["report", "scope", "facts", "status", "names"]]
             )
             return
         df = database.places()
@@ -148,17 +176,14 @@ def places(
     cols = [
         "report",
         "admin_code",
-        "name",
         "kind",
         "level",
         "parent_region",
-        "province",
         "current_code",
         "current_name",
         "status",
-        "reason",
     ]
-    _write(df, format, output, f"{len(df)} reports' places", cols)
+    _write(df, format, output, f"{len(df)} reports' places", df[cols])
 
 
 @app.command("load-stats")
