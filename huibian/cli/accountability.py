@@ -26,7 +26,7 @@ YearOption = Annotated[int | None, typer.Option(help="the year the target is for
 def _num(v: Any) -> str:
     if v is None or v != v:
         return ""
-    return str(int(v)) if float(v).is_integer() else f"{float(v):g}"
+    return str(int(v)) if float(v).is_integer() else f"{round(float(v), 3):g}"
 
 
 def _target(value: Any, hi: Any, cmp: Any) -> str:
