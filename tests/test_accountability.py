@@ -362,3 +362,25 @@ def test_old_store_without_stats_table_still_links(db: Store, tmp_path: Path) ->
     conn.execute("DROP TABLE official_stats")
     conn.row_factory = sqlite3.Row
     assert len(acc.targets(conn)) == len(acc.targets(db.conn))
+
+
+def test_cli_commands(db: Store, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from huibian.cli import app
+
+    path = str(tmp_path / "t.db")
+    db.conn.close()
+    run = CliRunner().invoke
+    out = run(app, ["targets", "--db", path, "--region", "高唐县", "--year", "2022", "--format", "jsonl"])
+    assert out.exit_code == 0, out.output
+    rec = json.loads(out.output.splitlines()[0])
+    assert (rec["target_value"], rec["outcome_value"], rec["met"]) == (6.5, 5, False)
+    out = run(app, ["levels", "--db", path, "--region", "聊城市", "--year", "2023", "--format", "csv"])
+    assert out.exit_code == 0 and "高唐县" in out.output and "山东省" in out.output
+    dta = tmp_path / "p.dta"
+    assert run(app, ["panel", "--db", path, "--format", "dta", "-o", str(dta)]).exit_code == 0
+    assert len(pd.read_stata(dta)) > 0
+    assert run(app, ["load-stats", str(tmp_path / "nope.csv"), "--db", path]).exit_code == 2
+    out = run(app, ["places", "--db", path, "--format", "csv"])
+    assert out.exit_code == 0 and "371526" in out.output
