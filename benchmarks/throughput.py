@@ -3,9 +3,10 @@
     python benchmarks/throughput.py [CORPUS_DIR] [--repeat N]
 
 Reads every report in CORPUS_DIR (default: ../shared/corpus/reports), then times
-(1) the whole per-file pipeline (read → clean → split → structure → extract → resolve)
-plus writing to a fresh SQLite store, in this one process, and (2) `jieba.lcut` over
-the same texts as read. Prints MB/s of text for both, their ratio and the peak RSS.
+(1) `huibian.ingest.ingest(..., workers=1)` into a fresh SQLite store — the whole
+pipeline (read → clean → split → structure → extract → resolve → store, search index
+included) in this one process, exactly what `huibian ingest --workers 1` does — and
+(2) `jieba.lcut` over the same texts as read. Prints MB/s of text for both, their ratio and the peak RSS.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from huibian import read, store  # noqa: E402
-from huibian.pipeline import Options, process_file  # noqa: E402
+from huibian import read  # noqa: E402
+from huibian.ingest import ingest  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -43,16 +44,11 @@ def main() -> None:
     n_facts = 0
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
-            conn = store.connect(Path(tmp) / "bench.db")
             gc.collect()
             t0 = time.perf_counter()
-            n_facts = 0
-            for f in files:
-                for rep in process_file(f, Options()):
-                    store.write_report(conn, rep)
-                    n_facts += len(rep.facts)
+            summary = ingest([Path(args.corpus)], Path(tmp) / "bench.db", workers=1)
             best_ingest = min(best_ingest, time.perf_counter() - t0)
-            conn.close()
+            n_facts = sum(r.facts for r in summary.results)
     ingest_rss = peak_rss_mb()
 
     import jieba

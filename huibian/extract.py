@@ -27,6 +27,12 @@ def cues() -> dict:
     return yaml.safe_load(resources.files("huibian").joinpath("data/cues.yaml").read_text(encoding="utf-8"))
 
 
+def _unit_lookahead() -> str:
+    ut = units()
+    alts = "|".join(re.escape(u) for u in sorted(ut.cls, key=len, reverse=True))
+    return rf"[多余]?(?:万亿|千亿|百亿|亿|千万|百万|万)?[多余]?(?:{alts})"
+
+
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -35,7 +41,10 @@ def _alt(words: list[str]) -> str:
 def _patterns() -> dict[str, re.Pattern[str]]:
     c = cues()
     return {
-        "number": re.compile(rf"(?P<pct>百分之)?(?P<num>{ARABIC}|{CHINESE})"),
+        # a Chinese numeral is a candidate only with a unit after it (一是, 三农, 十四五 are not)
+        "number": re.compile(
+            rf"(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})|(?P<num>{ARABIC}|{CHINESE}(?={_unit_lookahead()}))"
+        ),
         "ratio": re.compile(r"\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,3}"),
         "range": re.compile(rf"\s?(?:-|—|–|－|~|～|至|到)\s?(?P<num>{ARABIC}|{CHINESE})"),
         "sentence": re.compile(r"[^。！？!?\n]+"),
@@ -117,32 +126,33 @@ class Context:
     facts_in_sentence: list[Fact] = field(default_factory=list)
 
 
-def _find_mentions(text: str, start: int, end: int) -> list[Mention]:
-    """All number mentions in text[start:end] that could state a fact."""
+def _find_mentions(text: str) -> list[Mention]:
+    """All number mentions in the text that could state a fact, in text order, one scan."""
     p = _patterns()
     ut = units()
+    end = len(text)
     out: list[Mention] = []
-    pos = start
-    while pos < end:
-        mr = p["ratio"].search(text, pos, end)
-        mn = p["number"].search(text, pos, end)
-        if mr and (not mn or mr.start() <= mn.start()) and _is_ratio(text, mr):
+    for mr in p["ratio"].finditer(text):
+        if _is_ratio(text, mr):
             out.append(Mention(mr.start(), mr.end(), mr.start(), mr.group().replace("：", ":").replace("∶", ":"),
                                "", "ratio"))
-            pos = mr.end()
+    ratio_ends = {m.start: m.end for m in out}
+    last_end = -1
+    for mn in p["number"].finditer(text):
+        if mn.start() < last_end:
             continue
-        if not mn:
-            break
-        pos = mn.end()
+        if mn.start() in ratio_ends:
+            last_end = ratio_ends[mn.start()]
+            continue
         m = _mention_at(text, mn, end, ut)
         if m is not None:
             out.append(m)
-            pos = max(pos, m.end)
+            last_end = m.end
     # round milestones (突破千亿元) and doublings (翻一番): figures without digits
-    for ms in p["milestone"].finditer(text, start, end):
+    for ms in p["milestone"].finditer(text):
         value, unit = {"万亿": (1.0, "万亿"), "千亿": (1000.0, "亿"), "百亿": (100.0, "亿")}[ms.group("m")]
         out.append(Mention(ms.start("m"), ms.end(), ms.start("m"), value, unit + (ms.group("cur") or "元"), "money", "ge"))
-    for md in p["double"].finditer(text, start, end):
+    for md in p["double"].finditer(text):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[md.group("n")]
         cmp = "approx" if md.group("near") else "ge" if md.group("more") else "eq"
         out.append(Mention(md.start(), md.end(), md.start(), float((2**n - 1) * 100), "%", "double", cmp))
@@ -156,7 +166,7 @@ def _is_ratio(text: str, m: re.Match[str]) -> bool:
 
 
 def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
-    num = mn.group("num")
+    num = mn.group("pnum") or mn.group("num")
     is_chinese = not num[0].isdigit()
     s = mn.start()
     prev = text[s - 1] if s > 0 else ""
@@ -167,10 +177,12 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     if is_chinese and (num in ("一", "二", "两", "十") and not mn.group("pct")):
         # 一 alone is usually "a/one" in prose (一批, 一个); handled only with a clear count below
         pass
+    pos = mn.end()
+    if is_chinese and not mn.group("pct") and not ut.regex.match(text, pos, end).group("unit"):
+        return None  # 一是, 三农, 十四五: Chinese numerals count only with a unit after them
     value = parse_number(num)
     if value is None:
         return None
-    pos = mn.end()
     value_hi: float | None = None
     # range: 7-8户, 4至5个, 10—15家, 7%-8%
     unit_m = ut.regex.match(text, pos, end)
@@ -449,11 +461,15 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     if m_note:
         estimate_from = m_note.start()
     facts: list[Fact] = []
+    all_mentions = _find_mentions(text)
+    mention_starts = [m.start for m in all_mentions]
     for s0, s1 in _sentence_spans(text):
-        sentence = text[s0:s1]
-        mentions = _find_mentions(text, s0, s1)
-        if not mentions:
+        lo = bisect.bisect_left(mention_starts, s0)
+        hi = bisect.bisect_left(mention_starts, s1)
+        if lo == hi:
             continue
+        mentions = all_mentions[lo:hi]
+        sentence = text[s0:s1]
         role = para_roles[bisect.bisect_right(para_starts, s0) - 1][1]
         est_pos = None
         me = p["estimate"].search(sentence)
@@ -803,30 +819,42 @@ _GENERIC_PREFIX = re.compile(
 
 
 def _indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
-    """The canonical id when the name ends with a known name and the unit fits."""
-    name = re.sub(r"[（(][^）)]{0,12}[）)]", "", f.name)  # 地区生产总值(GDP)
-    name = re.sub(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$", "", name)
+    """The canonical id when the name ends with a known name (after a generic prefix such
+    as 全市) and the unit fits the indicator."""
+    return _indicator_for(f.name, f.measure, f.unit, taxonomy)
+
+
+_PARENS = re.compile(r"[（(][^）)]{0,12}[）)]")
+_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$")
+_SHARE_IDS = frozenset({"rd_intensity", "services_share", "hightech_share", "digital_economy_share"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _indicator_for(raw: str, measure: str, unit: str, taxonomy: Taxonomy) -> str | None:
+    from huibian.numbers import split_unit
+
+    name = _NAME_TAIL.sub("", _PARENS.sub("", raw))  # 地区生产总值(GDP)
+    by_name = taxonomy._by_name
     ind_id = None
-    for n in taxonomy._names_longest_first:
-        for candidate in (name, f.name):
-            if candidate.endswith(n) and _GENERIC_PREFIX.fullmatch(candidate[: -len(n)]):
-                ind_id = taxonomy._by_name[n]
+    for candidate in (name, raw):
+        # the longest known name that ends the candidate, preceded only by generic words
+        for i in range(len(candidate)):
+            suffix = candidate[i:]
+            if suffix in by_name and _GENERIC_PREFIX.fullmatch(candidate[:i]):
+                ind_id = by_name[suffix]
                 break
         if ind_id:
             break
     if ind_id is None:
         return None
     ind = taxonomy.indicators[ind_id]
-    if f.measure == "level" and ind.units:
-        from huibian.numbers import split_unit
-
-        _, base = split_unit(f.unit)
-        ok = any(split_unit(u)[1] == base for u in ind.units)
-        if not ok:
+    if measure == "level" and ind.units:
+        base = split_unit(unit)[1]
+        if not any(split_unit(u)[1] == base for u in ind.units):
             return None
-    if f.measure == "share" and ind_id not in ("rd_intensity", "services_share", "hightech_share", "digital_economy_share"):
+    if measure == "share" and ind_id not in _SHARE_IDS:
         return None
-    if ind_id == "gdp" and f.measure == "level" and f.unit == "%":
+    if ind_id == "gdp" and measure == "level" and unit == "%":
         return None
     return ind_id
 

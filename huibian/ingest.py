@@ -7,11 +7,11 @@ two writers and a crash in one file's pipeline never loses another file's report
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-import multiprocessing as mp
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,22 +129,26 @@ def ingest(
             continue
         jobs.append((key, options))
     n_workers = workers or os.cpu_count() or 1
-    for path, reports, error in _run(jobs, n_workers):
-        sha, size = hashes[path]
-        if reports is None:
-            res = FileResult(path, "failed", error=error)
-            store.record_file(conn, path, sha, size, "failed", error, [])
-        else:
-            ids, statuses, nfacts = [], [], 0
-            for rep in reports:
-                rid, st = store.write_report(conn, rep, replace=replace)
-                ids.append(rid)
-                statuses.append(st)
-                nfacts += len(rep.facts)
-            status = "added" if "added" in statuses else "replaced" if "replaced" in statuses else "unchanged"
-            res = FileResult(path, status, reports=ids, facts=nfacts)
-            store.record_file(conn, path, sha, size, "ok", None, ids)
-        results.append(res)
-        if progress:
-            progress(res)
+    writer = store.Writer(conn)
+    try:
+        for path, reports, error in _run(jobs, n_workers):
+            sha, size = hashes[path]
+            if reports is not None:
+                try:
+                    written = writer.write_file(path, sha, size, reports, replace=replace)
+                except sqlite3.Error as e:  # the store refused this file: record it, keep going
+                    reports, error = None, f"could not store: {e}"
+            if reports is None:
+                res = FileResult(path, "failed", error=error)
+                writer.file_failed(path, sha, size, error)
+            else:
+                statuses = [st for _, st in written]
+                status = "added" if "added" in statuses else "replaced" if "replaced" in statuses else "unchanged"
+                res = FileResult(path, status, reports=[rid for rid, _ in written],
+                                 facts=sum(len(r.facts) for r in reports))
+            results.append(res)
+            if progress:
+                progress(res)
+    finally:
+        writer.commit()
     return IngestSummary(results)

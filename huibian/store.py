@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,14 +51,32 @@ def file_unchanged(conn: sqlite3.Connection, path: str, sha256: str) -> bool:
 
 
 def record_file(
-    conn: sqlite3.Connection, path: str, sha256: str, size: int, status: str, error: str | None, report_ids: list[str]
+    conn: sqlite3.Connection,
+    path: str,
+    sha256: str,
+    size: int,
+    status: str,
+    error: str | None,
+    report_ids: list[str],
 ) -> None:
     with conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO files (path, sha256, size, status, error, report_ids, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (path, sha256, size, status, error, json.dumps(report_ids, ensure_ascii=False), _now()),
-        )
+        _record_file(conn, path, sha256, size, status, error, report_ids)
+
+
+def _record_file(
+    conn: sqlite3.Connection,
+    path: str,
+    sha256: str,
+    size: int,
+    status: str,
+    error: str | None,
+    report_ids: list[str],
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO files (path, sha256, size, status, error, report_ids, ingested_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (path, sha256, size, status, error, json.dumps(report_ids, ensure_ascii=False), _now()),
+    )
 
 
 def _free_id(conn: sqlite3.Connection, wanted: str) -> str:
@@ -70,68 +89,151 @@ def _free_id(conn: sqlite3.Connection, wanted: str) -> str:
 
 
 def write_report(conn: sqlite3.Connection, rep: ProcessedReport, *, replace: bool = False) -> tuple[str, str]:
-    """Store one processed report. Returns (report id, status: added / unchanged / replaced).
+    """Store one processed report in its own transaction. Returns (report id, status:
+    added / unchanged / replaced). Same content already stored → unchanged (even under
+    another id). With `replace`, a report with the same id, or one from the same source
+    span, is overwritten."""
+    with conn:
+        return _write_report(conn, rep, replace)
 
-    Same content already stored → unchanged (even under another id). With `replace`, a
-    report with the same id, or one from the same source span, is overwritten.
-    """
+
+class Writer:
+    """The one writer of an ingest: many files per transaction (the search index is far
+    cheaper to build in bulk), each file inside its own savepoint so that an error rolls
+    back that file only. Commits every `every` seconds and on close."""
+
+    def __init__(self, conn: sqlite3.Connection, every: float = 2.0):
+        self.conn = conn
+        self.every = every
+        self._last = time.monotonic()
+
+    def write_file(
+        self, path: str, sha256: str, size: int, reports: list[ProcessedReport], *, replace: bool = False
+    ) -> list[tuple[str, str]]:
+        conn = self.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        conn.execute("SAVEPOINT file")
+        try:
+            out = [_write_report(conn, rep, replace) for rep in reports]
+            _record_file(conn, path, sha256, size, "ok", None, [rid for rid, _ in out])
+        except BaseException:
+            conn.execute("ROLLBACK TO file")
+            conn.execute("RELEASE file")
+            raise
+        conn.execute("RELEASE file")
+        self._maybe_commit()
+        return out
+
+    def file_failed(self, path: str, sha256: str, size: int, error: str | None) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+        _record_file(self.conn, path, sha256, size, "failed", error, [])
+        self._maybe_commit()
+
+    def _maybe_commit(self) -> None:
+        if time.monotonic() - self._last >= self.every:
+            self.commit()
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._last = time.monotonic()
+
+
+def _write_report(conn: sqlite3.Connection, rep: ProcessedReport, replace: bool) -> tuple[str, str]:
     m = rep.meta
     same = conn.execute("SELECT id FROM reports WHERE content_hash = ?", (rep.content_hash,)).fetchone()
     if same and not replace:
         return same["id"], "unchanged"
     status = "added"
-    with conn:
-        old = conn.execute(
-            "SELECT id FROM reports WHERE content_hash = ? OR (source = ? AND source_start = ?) OR id = ?",
-            (rep.content_hash, m.source, rep.source_start, m.id),
-        ).fetchall()
-        if replace and old:
-            for row in old:
-                conn.execute("DELETE FROM reports WHERE id = ?", (row["id"],))
+    old = conn.execute(
+        "SELECT id FROM reports WHERE content_hash = ? OR (source = ? AND source_start = ?) OR id = ?",
+        (rep.content_hash, m.source, rep.source_start, m.id),
+    ).fetchall()
+    if replace and old:
+        for row in old:
+            conn.execute("DELETE FROM reports WHERE id = ?", (row["id"],))
+        status = "replaced"
+    else:
+        # an older version of the same file's report: the file changed, so the report is replaced
+        prev = conn.execute(
+            "SELECT id FROM reports WHERE source = ? AND id = ?", (m.source, m.id)
+        ).fetchone()
+        if prev:
+            conn.execute("DELETE FROM reports WHERE id = ?", (prev["id"],))
             status = "replaced"
-        else:
-            # an older version of the same file's report: the file changed, so the report is replaced
-            prev = conn.execute(
-                "SELECT id FROM reports WHERE source = ? AND id = ?", (m.source, m.id)
-            ).fetchone()
-            if prev:
-                conn.execute("DELETE FROM reports WHERE id = ?", (prev["id"],))
-                status = "replaced"
-        rid = _free_id(conn, m.id)
-        if rid != m.id:
-            m.warnings.append(f"id {m.id} already held by another report; stored as {rid}")
-        conn.execute(
-            "INSERT INTO reports (id, region, parent, level, year, date, meeting, speaker, post, title, source,"
-            " source_start, source_end, admin_code, content_hash, text, source_text, offsets, pages, repairs,"
-            " repair_counts, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    rid = _free_id(conn, m.id)
+    if rid != m.id:
+        m.warnings.append(f"id {m.id} already held by another report; stored as {rid}")
+    conn.execute(
+        "INSERT INTO reports (id, region, parent, level, year, date, meeting, speaker, post, title, source,"
+        " source_start, source_end, admin_code, content_hash, text, source_text, offsets, pages, repairs,"
+        " repair_counts, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            rid,
+            m.region,
+            m.parent,
+            m.level,
+            m.year,
+            m.date,
+            m.meeting,
+            m.speaker,
+            m.post,
+            m.title,
+            m.source,
+            rep.source_start,
+            rep.source_end,
+            m.admin_code,
+            rep.content_hash,
+            rep.text,
+            rep.source_text,
+            json.dumps(rep.offsets.to_json()),
+            json.dumps(rep.pages),
+            json.dumps([asdict(r) for r in rep.repairs], ensure_ascii=False),
+            json.dumps(_counts(rep), ensure_ascii=False),
+            json.dumps(m.warnings, ensure_ascii=False),
+            _now(),
+        ),
+    )
+    conn.executemany(
+        'INSERT INTO sections (report_id, idx, parent, depth, number, title, role, start, "end")'
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (rid, s.idx, s.parent, s.depth, s.number, s.title, s.role, s.start, s.end)
+            for s in rep.sections
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO facts (report_id, seq, indicator, name, scope, period, base_period, kind, measure, value,"
+        ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base)'
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
             (
-                rid, m.region, m.parent, m.level, m.year, m.date, m.meeting, m.speaker, m.post, m.title, m.source,
-                rep.source_start, rep.source_end, m.admin_code, rep.content_hash, rep.text,
-                rep.source_text, json.dumps(rep.offsets.to_json()), json.dumps(rep.pages),
-                json.dumps([asdict(r) for r in rep.repairs], ensure_ascii=False),
-                json.dumps(_counts(rep), ensure_ascii=False), json.dumps(m.warnings, ensure_ascii=False), _now(),
-            ),
-        )
-        conn.executemany(
-            'INSERT INTO sections (report_id, idx, parent, depth, number, title, role, start, "end")'
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [(rid, s.idx, s.parent, s.depth, s.number, s.title, s.role, s.start, s.end) for s in rep.sections],
-        )
-        conn.executemany(
-            "INSERT INTO facts (report_id, seq, indicator, name, scope, period, base_period, kind, measure, value,"
-            ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base)'
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    rid, i, f.indicator, f.name, f.scope, f.period, f.base_period, f.kind, f.measure,
-                    f.value if not isinstance(f.value, str) else None,
-                    f.value if isinstance(f.value, str) else _fmt(f.value),
-                    f.value_hi, f.unit, f.cmp, f.quote, f.start, f.end, f.section, f.value_base, f.unit_base,
-                )
-                for i, f in enumerate(rep.facts)
-            ],
-        )
-        search.index_report(conn, rid, rep.text)
+                rid,
+                i,
+                f.indicator,
+                f.name,
+                f.scope,
+                f.period,
+                f.base_period,
+                f.kind,
+                f.measure,
+                f.value if not isinstance(f.value, str) else None,
+                f.value if isinstance(f.value, str) else _fmt(f.value),
+                f.value_hi,
+                f.unit,
+                f.cmp,
+                f.quote,
+                f.start,
+                f.end,
+                f.section,
+                f.value_base,
+                f.unit_base,
+            )
+            for i, f in enumerate(rep.facts)
+        ],
+    )
+    search.index_report(conn, rid, rep.text)
     return rid, status
 
 
