@@ -394,28 +394,14 @@ def _explicit_year(text: str, start: int, pos: int, year: int = 0) -> tuple[int 
         for mr in _RELATIVE_YEAR.finditer(seg):
             marks.append((mr.start(), year if mr.group(1) == "今年" else year - 1))
     period = max(marks)[1] if marks else None
-    ms = None
-    for ms in p["year_span"].finditer(seg):
-        pass
-    if ms:
-        period = int(ms.group(2))
-        base = base or int(ms.group(1)) - 1
+    spans = list(p["year_span"].finditer(seg))
+    if spans:
+        period = int(spans[-1].group(2))
+        base = base or int(spans[-1].group(1)) - 1
     return period, base
 
 
 _TO_YEAR = re.compile(r"(?:到|至|在|于)((?:19|20)\d\d)年(?:底|末|前)?")
-
-
-def _horizon(text: str, s0: int, pos: int, year: int) -> tuple[int, str] | None:
-    """A future year the plan aims at (到2021年): named in this sentence, or earlier in its paragraph."""
-    found = [int(m.group(1)) for m in _TO_YEAR.finditer(text, s0, pos)]
-    if found and max(found) > year:
-        return max(found), "sentence"
-    para_start = text.rfind("\n", 0, s0) + 1
-    found = [int(m.group(1)) for m in _TO_YEAR.finditer(text, para_start, s0)]
-    if found and max(found) > year:
-        return max(found), "paragraph"
-    return None
 
 
 _SENT_YEAR = re.compile(r"\s*(?:在|截至|截止)?((?:19|20)\d\d)年(?:，|,|全年|我|全|以来)")
@@ -425,25 +411,120 @@ _MULTI_YEAR = re.compile(r"五年|十.五|五年累计|比(?:19|20)\d\d年|任�
 _SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|今年")
 
 
-def _five_year_context(text: str, sections: list[Section], pos: int, s0: int, year: int) -> bool:
-    """Whether `pos` stands in a statement about several years (过去五年, 十二五时期...):
-    the sentence decides, then its paragraph, then the enclosing top-level section."""
-    single_year = re.compile(rf"{_SINGLE_YEAR.pattern}|{year - 1}年")
-    sentence = text[s0:pos]
-    if single_year.search(sentence):
+_INF = 1 << 60
+_CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
+_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
+_TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
+
+
+@dataclass
+class _SentenceCues:
+    """Where the period and kind cues of one sentence stand, found once per sentence:
+    each question about a mention is then "does cue X stand before position p"."""
+
+    first: dict[str, int]  # cue → first absolute position in the sentence (_INF if absent)
+    plans: list[tuple[int, int]]  # (position, plan end year) of 十二五-style plan names
+    bases: list[tuple[int, int]]  # (end position, year) of 比2010年-style base years
+    to_years: list[tuple[int, int]]  # (position, year) of 到2020年-style horizons
+    sent_year: tuple[int, int] | None  # a year opening the sentence (2011年，…): (end, year)
+    multi_anywhere: bool  # 年均 anywhere in the sentence
+
+    @classmethod
+    def of(cls, text: str, s0: int, s1: int, year: int) -> _SentenceCues:
+        p = _patterns()
+        first: dict[str, int] = {}
+        for key in ("ahead", "back", "this_year", "target"):
+            m = p[key].search(text, s0, s1)
+            first[key] = m.start() if m else _INF
+        relative = [(m.start(), m.end()) for m in _BASE_RELATIVE.finditer(text, s0, s1)]
+        first["past"] = next(
+            (m.start() for m in p["past"].finditer(text, s0, s1) if not any(a <= m.start() < b for a, b in relative)),
+            _INF,
+        )
+        single = _single_year(year).search(text, s0, s1)
+        first["single"] = single.start() if single else _INF
+        multi = _MULTI_YEAR.search(text, s0, s1)
+        first["multi"] = multi.start() if multi else _INF
+        msy = _SENT_YEAR.match(text, s0)
+        return cls(
+            first=first,
+            plans=[(m.start(), cues()["plan_end"][m.group(1)]) for m in p["plan"].finditer(text, s0, s1)],
+            bases=[(m.end(), int(m.group(1))) for m in p["base_year"].finditer(text, s0, s1)],
+            to_years=[(m.start(), int(m.group(1))) for m in _TO_YEAR.finditer(text, s0, s1)],
+            sent_year=(msy.end(), int(msy.group(1))) if msy else None,
+            multi_anywhere="年均" in text[s0:s1],
+        )
+
+    def before(self, key: str, pos: int) -> bool:
+        return self.first[key] < pos
+
+    def plan_before(self, pos: int) -> int | None:
+        found = [end for at, end in self.plans if at < pos]
+        return found[-1] if found else None
+
+    def base_before(self, pos: int) -> int | None:
+        found = [y for end, y in self.bases if end <= pos]
+        return found[-1] if found else None
+
+
+@functools.cache
+def _single_year(year: int) -> re.Pattern[str]:
+    return re.compile(rf"{_SINGLE_YEAR.pattern}|{year - 1}年")
+
+
+class _Context:
+    """Per-report context that does not change from sentence to sentence: paragraph
+    roles, the multi-year reading of each paragraph and top-level section."""
+
+    def __init__(self, text: str, sections: list[Section], year: int):
+        self.text = text
+        self.sections = sections
+        self.year = year
+        self.para_roles = _paragraph_roles(text, sections)
+        self.para_starts = [s for s, _ in self.para_roles]
+        self._para_cache: dict[int, tuple[int, int, list[tuple[int, int]]]] = {}
+        self.top = [s for s in sections if s.depth == 1]
+
+    def role(self, pos: int) -> str:
+        return self.para_roles[bisect.bisect_right(self.para_starts, pos) - 1][1]
+
+    def _para(self, pos: int) -> tuple[int, int, list[tuple[int, int]]]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        if start not in self._para_cache:
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end
+            single = _single_year(self.year).search(self.text, start, end)
+            multi = _MULTI_YEAR.search(self.text, start, end)
+            tos = [(m.start(), int(m.group(1))) for m in _TO_YEAR.finditer(self.text, start, end)]
+            self._para_cache[start] = (single.start() if single else _INF, multi.start() if multi else _INF, tos)
+        return self._para_cache[start]
+
+    def five_year(self, cues_: _SentenceCues, pos: int) -> bool:
+        """Whether `pos` stands in a statement about several years (过去五年, 十二五时期...):
+        the sentence decides, then its paragraph, then the enclosing top-level section."""
+        if cues_.before("single", pos):
+            return False
+        if cues_.before("multi", pos) or cues_.multi_anywhere:
+            return True
+        single, multi, _ = self._para(pos)
+        if single < pos:
+            return False
+        if multi < pos:
+            return True
+        for s in self.top:
+            if s.start <= pos < s.end:
+                return bool(re.search(r"五年|十.五|任期|届", s.title)) and not re.search(r"一年|去年|\d{4}年", s.title)
         return False
-    sent_end = text.find("。", pos)
-    if _MULTI_YEAR.search(sentence) or "年均" in text[s0 : sent_end if sent_end >= 0 else len(text)]:
-        return True
-    para = text[text.rfind("\n", 0, s0) + 1 : pos]
-    if single_year.search(para):
-        return False
-    if _MULTI_YEAR.search(para):
-        return True
-    for s in sections:
-        if s.start <= pos < s.end and s.depth == 1:
-            return bool(re.search(r"五年|十.五|任期|届", s.title)) and not re.search(r"一年|去年|\d{4}年", s.title)
-    return False
+
+    def horizon(self, cues_: _SentenceCues, s0: int, pos: int) -> tuple[int, str] | None:
+        """A future year the plan aims at (到2021年): in this sentence, or earlier in its paragraph."""
+        found = [y for at, y in cues_.to_years if at < pos]
+        if found and max(found) > self.year:
+            return max(found), "sentence"
+        found = [y for at, y in self._para(pos)[2] if at < s0]
+        if found and max(found) > self.year:
+            return max(found), "paragraph"
+        return None
 
 
 # --------------------------------------------------------------------------- main
@@ -454,8 +535,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     taxonomy = taxonomy or Taxonomy.load()
     p = _patterns()
     year = meta.year
-    para_roles = _paragraph_roles(text, sections)
-    para_starts = [s for s, _ in para_roles]
+    ctx = _Context(text, sections, year)
     estimate_from: int | None = None
     m_note = p["estimate_note"].search(text)
     if m_note:
@@ -470,7 +550,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             continue
         mentions = all_mentions[lo:hi]
         sentence = text[s0:s1]
-        role = para_roles[bisect.bisect_right(para_starts, s0) - 1][1]
+        role = ctx.role(s0)
+        sc = _SentenceCues.of(text, s0, s1, year)
         est_pos = None
         me = p["estimate"].search(sentence)
         if me:
@@ -496,7 +577,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             name, name_start = _name_before(text, max(prev_end, clause_start), m.start)
             name = _strip_scope(name, scope)
             # other places quoted for comparison (全国 in a city report)
-            if meta.region not in ("全国",) and re.search(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)", left):
+            if meta.region != "全国" and _CMP_OTHER.search(left):
                 prev_end = m.end
                 continue
             continues = bool(sent_facts) and (
@@ -508,27 +589,18 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if fact is None:
                 prev_end = m.end
                 continue
-            five = _five_year_context(text, sections, m.start, s0, year)
-            from_value = bool(re.search(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$", left)) and bool(
-                re.match(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)", text[m.end : m.end + 6])
-            )
+            five = ctx.five_year(sc, m.start)
+            from_value = bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6))
             # period and kind
-            period, base = None, None
-            msy = _SENT_YEAR.match(text, s0)
-            if msy and msy.end() <= m.start:
-                period = int(msy.group(1))
+            period = sc.sent_year[1] if sc.sent_year and sc.sent_year[0] <= m.start else None
             near_period, near_base = _explicit_year(text, clause_start, m.start, year)
-            if base is None:
-                base = _explicit_year(text, s0, m.start)[1]
+            base = sc.base_before(m.start)
             kind_target = role in ("targets", "tasks")
-            if p["ahead"].search(text, s0, m.start):
+            if sc.before("ahead", m.start):
                 period, kind_target = year + 4, True
                 fact.base_period = fact.base_period or (year - 1 if fact.measure in ("avg_growth", "cum_growth") else None)
-            mp = None
-            for mp in p["plan"].finditer(text, s0, m.start):
-                pass
-            if mp:
-                plan_end = cues()["plan_end"][mp.group(1)]
+            plan_end = sc.plan_before(m.start)
+            if plan_end:
                 if plan_end >= year:
                     period, kind_target = plan_end, True
                 else:
@@ -541,11 +613,11 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 fact.base_period = fact.base_period or near_base
             elif base and fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
                 fact.base_period = base
-            if p["back"].search(text, s0, m.start) and fact.measure in ("avg_growth", "cum_growth"):
+            if sc.before("back", m.start) and fact.measure in ("avg_growth", "cum_growth"):
                 fact.base_period = fact.base_period or year - 6
-            if p["past"].search(_BASE_RELATIVE.sub("", text[s0 : m.start])) and period is None:
+            if sc.before("past", m.start) and period is None:
                 period, kind_target = year - 1, False
-            horizon = _horizon(text, s0, m.start, year)
+            horizon = ctx.horizon(sc, s0, m.start)
             if horizon and not near_period and (
                 horizon[1] == "sentence" or fact.measure in ("avg_growth", "cum_growth")
             ):
@@ -560,11 +632,11 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if five and fact.measure == "avg_growth" and fact.base_period is None and not kind_target:
                 fact.base_period = year - 6
             if period is None:
-                if p["this_year"].search(text, s0, m.start):
+                if sc.before("this_year", m.start):
                     period, kind_target = year, True
                 else:
                     period = year if kind_target else year - 1
-            if period >= year and not kind_target and p["target"].search(text, s0, m.start):
+            if period >= year and not kind_target and sc.before("target", m.start):
                 kind_target = True
             if period < year:
                 kind_target = False
@@ -581,10 +653,11 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.report = meta.id
             last_raw = fact
             expanded = [f for f in _expand_subjects(fact, text, clause_start, m, mentions, sent_facts) if f.name]
+            section = _section_at(sections, m.start)
             for f in expanded:
                 f.indicator = _indicator(f, taxonomy)
                 f.value_base, f.unit_base = _base(f)
-                f.section = (_section_at(sections, f.start).idx if sections and _section_at(sections, f.start) else None)
+                f.section = section.idx if section else None
             sent_facts.extend(expanded)
             prev_end = m.end
             if name and fact.measure in ("level", "share", "ratio") or (name and not prev_name):

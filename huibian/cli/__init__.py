@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from huibian.cli import accountability, facts, ingest, serve  # noqa: F401  (they register commands)
 from huibian.cli.app import app, console_err
 from huibian.models import HuibianError
-
-# command modules register themselves on `app`
-from huibian.cli import ingest as _ingest  # noqa: E402,F401
-from huibian.cli import facts as _facts  # noqa: E402,F401
-
-for _optional in ("accountability", "serve"):
-    try:
-        __import__(f"huibian.cli.{_optional}")
-    except ModuleNotFoundError as _e:  # pragma: no cover - while a module is being written
-        if _e.name != f"huibian.cli.{_optional}":
-            raise
 
 
 def main() -> None:
