@@ -1,0 +1,5 @@
+"""`python -m huibian` runs the command line."""
+
+from huibian.cli import main
+
+main()
