@@ -44,6 +44,7 @@ def units() -> UnitTable:
     return UnitTable(cls, base, re.compile(rf"(?P<more1>[多余])?(?P<prefix>{prefix})?(?P<more2>[多余])?(?P<unit>{alts})?"))
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_number(text: str) -> float | None:
     """'1,100' → 1100.0; '一千一百' → 1100.0; '十三点五' → 13.5; None when it is no number."""
     t = text.replace(",", "")

@@ -21,7 +21,7 @@ class Indicator:
     direction: str = "higher"
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: loaded once and cached
 class Taxonomy:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
