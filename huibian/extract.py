@@ -81,15 +81,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)了?(?P<m>万亿|千亿|百亿)(?P<cur>美元|元)?(?:大关|台阶|俱乐部)?"
         ),
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
+        "flat": re.compile(r"(?:与上年|与去年|同比|比上年)(?P<near>基本)?持平"),
         "name_strip_left": re.compile(
-            r"^(?:其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|努力|五年|过去五年|五年来|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            r"^(?:——|—|-|其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|努力|五年|过去五年|五年来|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
             r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
             r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
-            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|\s)+$"
+            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|"
+            r"同口径|可比口径|按可比口径|\s)+$"
         ),
     }
 
@@ -156,6 +158,8 @@ def _find_mentions(text: str) -> list[Mention]:
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[md.group("n")]
         cmp = "approx" if md.group("near") else "ge" if md.group("more") else "eq"
         out.append(Mention(md.start(), md.end(), md.start(), float((2**n - 1) * 100), "%", "double", cmp))
+    for mf in p["flat"].finditer(text):  # 地区生产总值与上年持平: growth 0
+        out.append(Mention(mf.start(), mf.end(), mf.start(), 0.0, "%", "flat", "approx" if mf.group("near") else "eq"))
     out.sort(key=lambda m: m.start)
     return [m for i, m in enumerate(out) if i == 0 or m.start >= out[i - 1].end]
 
@@ -703,7 +707,9 @@ def _classify(
     cmp = m.cmp
     base_period = None
     unit = m.unit
-    if m.uclass == "double":
+    if m.uclass == "flat":
+        measure = "growth"
+    elif m.uclass == "double":
         measure = "cum_growth"
         mb = re.search(r"(?:比|较)((?:19|20)\d\d)年", left)
         base_period = int(mb.group(1)) if mb else None

@@ -211,3 +211,15 @@ def test_size_classes_project_names_slogans_ordinals_are_not_facts() -> None:
 def test_other_places_quoted_for_comparison_are_not_facts() -> None:
     fs = facts_of(REVIEW + "城镇登记失业率为3.1%，低于全国4.1%的水平。")
     assert values(fs) == [3.1]
+
+
+def test_flat_growth_and_dashed_lists() -> None:
+    # 本溪市 2023 and 沈阳市 2013
+    fs = facts_of(REVIEW + "全市地区生产总值与上年持平，规上工业增加值下降4.9%，一般公共预算收入同口径增长8.6%。", year=2023)
+    flat = find(fs, indicator="gdp")
+    assert (flat["measure"], flat["value"], flat["period"]) == ("growth", 0, 2022)
+    assert find(fs, indicator="general_budget_revenue")["value"] == 8.6
+    fs = facts_of(REVIEW + "——预计2012年全市地区生产总值实现6700亿元，比上年增长11.0%，比2007年翻一番；", year=2013)
+    g = find(fs, indicator="gdp", measure="growth")
+    assert (g["value"], g["kind"], g["period"]) == (11.0, "estimate", 2012)
+    assert find(fs, indicator="gdp", measure="cum_growth")["base_period"] == 2007
