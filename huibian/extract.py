@@ -310,34 +310,46 @@ def _role_at(sections: list[Section], pos: int) -> str | None:
 
 
 @functools.cache
-def _paragraph_role_cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    plan = re.compile(
-        r"(主要预期目标|主要目标|预期目标|工作安排|工作任务|总体要求|今年(?:政府)?工作|今年(?:经济社会)?发展|今后五年|未来五年|"
-        r"今年的主要任务|重点抓好|重点做好|着力抓好)"
-    )
-    review = re.compile(r"(工作回顾|过去一年|过去的一年|一年来|过去五年|五年来|去年以来|回顾)")
-    return plan, review
+def _paragraph_role_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    c = cues()["roles"]
+    announce = re.compile(rf"(?:{_alt(c['plan_paragraph'])})(?:是|为|：|:|如下)")  # …预期目标是：, not …目标胜利实现
+    return re.compile(_alt(c["plan_title"])), re.compile(_alt(c["review_title"])), announce
 
 
 def _paragraph_roles(text: str, sections: list[Section]) -> list[tuple[int, str]]:
-    """(paragraph start, role) for every paragraph: the section's role, else cues in the text."""
-    plan, review = _paragraph_role_cues()
+    """(paragraph start, role) for every paragraph, read as a flow from review to plan.
+
+    A top-level heading sets the role when its title says which part it opens (回顾 →
+    review; 工作安排, 主要任务 → tasks; a heading saying both opens with the review); an
+    untitled or neutral heading continues the flow. Inside any part, a paragraph that
+    opens with a plan cue (主要预期目标是, 工作总体要求) starts the plan part — reports
+    whose plan part has no heading of its own are common. A (一)主要预期目标 subsection
+    is targets."""
+    plan_title, review_title, plan_para = _paragraph_role_cues()
+    tops = {s.start: s for s in sections if s.depth == 1}
+    subs = [s for s in sections if s.depth > 1 and s.role == "targets"]
     out: list[tuple[int, str]] = []
     current = "review"
     pos = 0
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
-        role = _role_at(sections, start)
-        head = line[:40]
-        if role is None:
-            if plan.search(head):
-                current = "tasks"
-            elif review.search(head):
+        top = tops.get(start)
+        if top is not None:
+            title = top.title
+            if review_title.search(title):
                 current = "review"
-            role = current
-        else:
-            current = role
+            elif plan_title.search(title) or top.role in ("tasks", "targets"):
+                current = "tasks"
+            elif top.role == "problems":
+                current = "problems"
+        elif len(line) < 40 and "。" not in line and (review_title.search(line) or plan_title.search(line)):
+            current = "review" if review_title.search(line) else "tasks"  # a heading the structure missed
+        elif plan_para.search(line[:60]):
+            current = "tasks"
+        role = current
+        if any(s.start <= start < s.end for s in subs):
+            role = "targets"
         out.append((start, role))
     return out
 
