@@ -83,15 +83,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "flat": re.compile(r"(?:与上年|与去年|同比|比上年)(?P<near>基本)?持平"),
         "name_strip_left": re.compile(
-            r"^(?:——|—|-|其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|努力|五年|过去五年|五年来|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
+            rf"^(?:{_alt(c['qualifiers'])}|——|—|-|其中|同时|并|还|和|及|以及|与|的|把|将|使|让|要|努力|五年|过去五年|五年来|可比|名义|全年|全面|共|共计|累计|总计|合计|实现|完成|达到|按可比口径|可比价|初步预计|预计|"
             r"初步核算|据统计|力争|确保|争取|计划|预期|目标|今年|去年|上年|全市|全省|全区|全县|我市|我省|其|此外|另外|"
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
-            r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
+            r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|"
+            r"增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
             r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
             r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|"
-            r"同口径|可比口径|按可比口径|\s)+$"
+            rf"{_alt(c['ge_before'] + c['le_before'] + c['approx_before'] + c['qualifiers'])}|\s)+$"
         ),
     }
 
@@ -428,6 +429,7 @@ _SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|�
 
 
 _INF = 1 << 60
+_TAIL_NOISE = re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{_alt(cues()['qualifiers'])}|，|\s)+")
 _CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
@@ -712,7 +714,7 @@ def _classify(
         return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
                     measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
                     start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
-    tail = re.sub(r"(比上年|较上年|同比|比去年|分别|均|实际|名义|可比价?|按可比口径|，|\s)+", "", left)
+    tail = _TAIL_NOISE.sub("", left)
     tail = re.sub(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$", "", tail)[-8:]
     measure = "level"
     value = m.value
