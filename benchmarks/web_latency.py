@@ -196,6 +196,10 @@ def main() -> None:
         "library": [f"/?year={rng.choice(years)}" if i % 2 else "/" for i in range(args.n // 4)],
         "api_facts": [f"/api/facts?report={quote(rng.choice(ids))}" for _ in range(args.n // 4)],
         "indicator": [f"/indicators/gdp?places={quote(rng.choice(regions))}" for _ in range(args.n // 4)],
+        "targets": [
+            f"/targets?region={quote(rng.choice(regions))}" if i % 2 else "/targets"
+            for i in range(args.n // 4)
+        ],
     }
     for i in range(args.n):
         q = QUERIES[i % len(QUERIES)]
