@@ -38,6 +38,7 @@ class CleanConfig:
     lost_whitespace: bool = True  # `??` placeholders a scraper left for lost spaces → one space
     line_trim: bool = True  # spaces and tabs at the start and end of a line
     space_removed: bool = True  # `7200 万吨` → `7200万吨`; `市长 刘凤海` stays
+    digit_space_join: bool = True  # `36.5 9亿元` → `36.59亿元`: a scraper's space inside a number
     page_break_join: bool = True  # `微\n\n地形` → `微地形`
 
 
@@ -176,6 +177,30 @@ def _drop_space(a: str, b: str, before_a: str) -> bool:
     return a == "." and b.isdigit() and b.isascii() and before_a.isdigit()  # 65. 65 → 65.65
 
 
+_DIGIT_SPACE = re.compile(r"(?<=[0-9.]) (?=[0-9])")
+
+
+def fix_digit_space_join(text: str) -> list[Edit]:
+    """Join a number that a scraper or OCR split with single spaces: `36.5 9亿元` →
+    `36.59亿元`, `4 3%` → `43%`, `202 1年` → `2021年`. Only inside Chinese text: a run
+    of digits touching a Latin letter (`PM 2.5`, `G 15`) is left alone."""
+    edits: list[Edit] = []
+    for m in _DIGIT_SPACE.finditer(text):
+        s = m.start()
+        left = s
+        while left > 0 and text[left - 1] in "0123456789.":
+            left -= 1
+        right = m.end()
+        while right < len(text) and text[right] in "0123456789.":
+            right += 1
+        before = text[left - 1] if left > 0 else ""
+        after = text[right] if right < len(text) else ""
+        if before.isascii() and before.isalpha() or after.isascii() and after.isalpha():
+            continue
+        edits.append((s, m.end(), ""))
+    return edits
+
+
 def fix_page_break_join(text: str) -> list[Edit]:
     """Join a paragraph that a page break cut in two (`微\\n\\n地形` → `微地形`).
 
@@ -244,6 +269,7 @@ _FIXES: dict[str, Callable[[str], list[Edit]]] = {
     "lost_whitespace": fix_lost_whitespace,
     "line_trim": fix_line_trim,
     "space_removed": fix_space_removed,
+    "digit_space_join": fix_digit_space_join,
     "page_break_join": fix_page_break_join,
 }
 

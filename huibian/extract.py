@@ -28,9 +28,10 @@ def cues() -> dict:
 
 
 def _unit_lookahead() -> str:
-    ut = units()
-    alts = "|".join(re.escape(u) for u in sorted(ut.cls, key=len, reverse=True))
-    return rf"[多余]?(?:万亿|千亿|百亿|亿|千万|百万|万)?[多余]?(?:{alts})"
+    """A cheap prefilter: the first character of some unit (the exact unit is checked
+    afterwards); a long alternation here would be tried at every numeral character."""
+    firsts = "".join(sorted({re.escape(u[0]) for u in units().cls}))
+    return rf"[多余]?(?:万亿|千亿|百亿|亿|千万|百万|万)?[多余]?[{firsts}]"
 
 
 def _alt(words: list[str]) -> str:
@@ -43,7 +44,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         # a Chinese numeral is a candidate only with a unit after it (一是, 三农, 十四五 are not)
         "number": re.compile(
-            rf"(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})|(?P<num>{ARABIC}|{CHINESE}(?={_unit_lookahead()}))"
+            rf"(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})"
+            rf"|(?P<num>{ARABIC}(?![\d.,年月日号时届])|{CHINESE}(?={_unit_lookahead()}))"  # not 2012年, 1月, 5号
         ),
         "ratio": re.compile(r"\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,3}"),
         "range": re.compile(rf"\s?(?:-|—|–|－|~|～|至|到)\s?(?P<num>{ARABIC}|{CHINESE})"),
@@ -279,7 +281,7 @@ _ENUM_END = re.compile(r"等[\d一二三四五六七八九十百]+(?:个|项|家
 def _named_item(text: str, pos: int, end: int) -> bool:
     """Whether the number stands inside an item of a named list closed by 等N个项目."""
     nxt = text[pos : pos + 1]
-    if not nxt or not re.match(r"[\u4e00-\u9fff]", nxt):
+    if not nxt or not _CJK.match(nxt) or "等" not in text[pos : pos + 60]:
         return False
     stop = re.search(r"[，,；;。：:]", text[pos : min(end, pos + 60)])
     seg = text[pos : pos + (stop.start() if stop else 60)]
@@ -359,10 +361,10 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
     """The quantity's name in text[start:end] (the clause left of a number) and where it starts."""
     p = _patterns()
     seg = text[start:end]
-    cut = max(seg.rfind(ch) for ch in "，,；;：:。“")
-    if cut >= 0:
-        start += cut + 1
-        seg = seg[cut + 1 :]
+    mc = _LAST_CUT.search(seg)
+    if mc:
+        start += mc.end()
+        seg = seg[mc.end() :]
     m = p["name_strip_left"].match(seg)
     if m:
         start += m.end()
@@ -372,6 +374,7 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
     return seg2, start
 
 
+_LAST_CUT = re.compile(r"[，,；;：:。“](?=[^，,；;：:。“]*$)")
 _YEAR_IN_NAME = re.compile(
     r"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:(?:19|20)\d\d年|去年|上年|今年|现在|目前|五年前)"
     r"(?:底|末|初)?(?:的)?|连续[\d一二三四五六七八九十]+年"
@@ -429,6 +432,9 @@ _SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|�
 
 
 _INF = 1 << 60
+_TARGET_TAIL = re.compile(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$")
+_VERB_ONLY = re.compile(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAIL_NOISE = re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{_alt(cues()['qualifiers'])}|，|\s)+")
 _CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
@@ -715,7 +721,9 @@ def _classify(
                     measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
                     start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
     tail = _TAIL_NOISE.sub("", left)
-    tail = re.sub(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$", "", tail)[-8:]
+    if "定为" in tail or "目标" in tail:
+        tail = _TARGET_TAIL.sub("", tail)
+    tail = tail[-8:]
     measure = "level"
     value = m.value
     cmp = m.cmp
@@ -784,8 +792,10 @@ def _classify(
         measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
         name = _name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
         name_start = m.start
+    if name == "人均" and prev_name and not prev_name.startswith("人均"):
+        name = "人均" + prev_name  # 地区生产总值达到110亿元以上、人均达到4.6万元以上
     if not name or len(name) < 2 or _is_verb_only(name):
-        noun_follows = bool(re.match(r"[\u4e00-\u9fff]", text[m.end : m.end + 1]))
+        noun_follows = bool(_CJK.match(text, m.end, m.end + 1))
         if m.uclass == "count" and noun_follows:
             fname = _name_after(text, m.end, min(len(text), m.end + 30)) or name  # 15个项目开工建设
             quote_start = m.start
@@ -809,7 +819,7 @@ def _classify(
 
 
 def _is_verb_only(name: str) -> bool:
-    return bool(re.fullmatch(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+", name))
+    return bool(_VERB_ONLY.fullmatch(name))
 
 
 _SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
@@ -867,6 +877,11 @@ def _subject_parts(name: str) -> list[str]:
     if len(parts) < 2:
         return [name]
     known = _known_names()
+    first, last = parts[0], parts[-1]
+    # 城镇、农村居民人均可支配收入: the short parts share the last part's tail
+    for i, part in enumerate(parts[:-1]):
+        if len(part) <= 3 and len(last) > len(part) + 2 and part[-1] != last[len(part) - 1]:
+            parts[i] = part + last[len(part) :]
     first = parts[0]
     for i, part in enumerate(parts[1:], 1):
         if part in known or len(part) > 4:

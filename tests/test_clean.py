@@ -201,3 +201,14 @@ def test_clean_text_has_no_page_breaks_in_born_digital_reports():
     heading = "攻坚的这一年，我们坚定不移抓项目、强产业、促消费，“实力本溪”迈上新台阶"
     assert f"{heading}\n" in text
     assert f"{heading}\n" in clean(text).text
+
+
+def test_digit_space_join_repairs_numbers_split_by_a_scraper() -> None:
+    # 阜平县 2017 (portal scrape): spaces inside numbers
+    text = "2016 年全县地区生产总值完成 36.5 9亿元，是 2011 年的 1.42 倍；共有 8 9 8 人 6 89.9万元，到 202 1年。PM 2.5 浓度下降"
+    c = clean(text)
+    assert "36.59亿元" in c.text and "898人689.9万元" in c.text and "2021年" in c.text
+    assert "PM 2.5" in c.text  # a number touching Latin letters is left alone
+    joins = [r for r in c.repairs if r.kind == "digit_space_join"]
+    assert joins and all(r.before == " " and r.after == "" for r in joins)
+    assert all(text[r.source_start : r.source_end] == " " for r in joins)
