@@ -329,7 +329,7 @@ def _paragraph_roles(text: str, sections: list[Section]) -> list[tuple[int, str]
     whose plan part has no heading of its own are common. A (一)主要预期目标 subsection
     is targets."""
     plan_title, review_title, plan_para = _paragraph_role_cues()
-    tops = {s.start: s for s in sections if s.depth == 1}
+    tops = {s.start: s for s in sections if s.parent is None}  # the outermost headings the report has
     subs = [s for s in sections if s.depth > 1 and s.role == "targets"]
     out: list[tuple[int, str]] = []
     current = "review"
@@ -507,7 +507,7 @@ class _Context:
         self.para_roles = _paragraph_roles(text, sections)
         self.para_starts = [s for s, _ in self.para_roles]
         self._para_cache: dict[int, tuple[int, int, list[tuple[int, int]]]] = {}
-        self.top = [s for s in sections if s.depth == 1]
+        self.top = [s for s in sections if s.parent is None]
 
     def role(self, pos: int) -> str:
         return self.para_roles[bisect.bisect_right(self.para_starts, pos) - 1][1]
