@@ -80,7 +80,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "people_after": re.compile(_alt(c["people"])),
         "other_places": re.compile(_alt(c["other_places"])),
         "milestone": re.compile(
-            r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)了?(?P<m>万亿|千亿|百亿)(?P<cur>美元|元)?(?:大关|台阶|俱乐部)?"
+            r"(?:过|突破|超过|迈入|迈上|跨上|跨入|跃上|站上|跨越)了?(?:(?P<m>万亿|千亿|百亿)(?P<cur>美元|元)?|(?P<m1>万)(?P<cur1>美元|元))"
+            r"(?:大关|台阶|俱乐部)?"
         ),
         "double": re.compile(r"翻了?(?P<near>近)?(?P<n>一|两|三|二)番(?P<more>以上|多)?"),
         "flat": re.compile(r"(?:与上年|与去年|同比|比上年)(?P<near>基本)?持平"),
@@ -93,7 +94,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|"
             r"增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
             r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
-            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|"
+            r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|首次|再次|继续|历史性地|"
             rf"{_alt(c['ge_before'] + c['le_before'] + c['approx_before'] + c['qualifiers'])}|\s)+$"
         ),
     }
@@ -155,8 +156,10 @@ def _find_mentions(text: str) -> list[Mention]:
             last_end = m.end
     # round milestones (突破千亿元) and doublings (翻一番): figures without digits
     for ms in p["milestone"].finditer(text):
-        value, unit = {"万亿": (1.0, "万亿"), "千亿": (1000.0, "亿"), "百亿": (100.0, "亿")}[ms.group("m")]
-        out.append(Mention(ms.start("m"), ms.end(), ms.start("m"), value, unit + (ms.group("cur") or "元"), "money", "ge"))
+        key = ms.group("m") or ms.group("m1")
+        value, unit = {"万亿": (1.0, "万亿"), "千亿": (1000.0, "亿"), "百亿": (100.0, "亿"), "万": (1.0, "万")}[key]
+        start = ms.start("m") if ms.group("m") else ms.start("m1")
+        out.append(Mention(start, ms.end(), start, value, unit + (ms.group("cur") or ms.group("cur1") or "元"), "money", "ge"))
     for md in p["double"].finditer(text):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[md.group("n")]
         cmp = "approx" if md.group("near") else "ge" if md.group("more") else "eq"
@@ -371,7 +374,13 @@ def _name_before(text: str, start: int, end: int) -> tuple[str, int]:
         seg = seg[m.end() :]
     seg2 = p["name_strip_right"].sub("", _YEAR_IN_NAME.sub("", seg))
     seg2 = p["name_strip_left"].sub("", seg2) if seg2 != seg else seg2
+    mv = _LEAD_IN.match(seg2)
+    if mv and len(seg2) - mv.end() >= 2:
+        seg2 = seg2[mv.end() :]  # 正常年景下力争粮食总产量 → 粮食总产量
     return seg2, start
+
+
+_LEAD_IN = re.compile(r".{0,12}?(?:力争|确保|争取|努力实现|预计|初步预计|计划|要求)")
 
 
 _LAST_CUT = re.compile(r"[，,；;：:。“](?=[^，,；;：:。“]*$)")
@@ -933,7 +942,7 @@ def _indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
 
 
 _PARENS = re.compile(r"[（(][^）)]{0,12}[）)]")
-_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|年均|比重|分别|均)+$")
+_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|涨幅|年均|比重|分别|均)+$")
 _SHARE_IDS = frozenset({"rd_intensity", "services_share", "hightech_share", "digital_economy_share"})
 
 
