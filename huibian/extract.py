@@ -74,7 +74,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "own": re.compile(rf"(?:{_alt(c['own_region'])})"),
         "part": re.compile(
             rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{_alt(c['part_suffix'])})"
-            r"|[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗))"
+            r"|[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
+            r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗))"  # 桃源县、鼎城区、澧县
             r"(?=完成|实现|新增|共|累计|地区|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
         ),
         "people_after": re.compile(_alt(c["people"])),
@@ -91,9 +92,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"主要预期目标是|主要目标是|分别|均|约|近|、|，|\s)+"
         ),
         "name_strip_right": re.compile(
-            r"(?:分别|均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|"
+            r"(?:分别|(?<!人)均|都|已|约|近|超过|突破|低于|高于|不超过|不低于|不高于|少于|多于|达到|达|完成|实现|为|是|至|到|"
             r"增至|升至|降至|增长到|增加到|提高到|提升到|下降到|"
-            r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|"
+            r"降低到|减少到|控制在|保持在|稳定在|同比|比上年|较上年|比去年|增长|下降|提高|增加|减少|降低|年均|平均|累计|增速|增幅|五年|"
             r"总计|合计|共|共计|新增了|了|的|由|从|在|以上|以内|左右|预期目标|目标|定为|指标|预期|按|回落到|回落至|要|将|力争|确保|首次|再次|继续|历史性地|"
             rf"{_alt(c['ge_before'] + c['le_before'] + c['approx_before'] + c['qualifiers'])}|\s)+$"
         ),
@@ -102,7 +103,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 _TO_VALUE = re.compile(r"(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)(?:去年|上年|今年)?(?:底|末)?的?")
 _LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
-FOLLOW_OK = set("，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
+FOLLOW_OK = set("（(，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
 NAME_STOP = re.compile(r"[，,；;：:。、（(“\"]")
 
 
@@ -571,8 +572,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     ctx = _Context(text, sections, year)
     estimate_from: int | None = None
     m_note = p["estimate_note"].search(text)
-    if m_note:
-        estimate_from = m_note.start()
+    if m_note:  # the note covers the figure it is attached to and everything after it
+        estimate_from = max(text.rfind(ch, 0, m_note.start()) for ch in "，。；\n") + 1
     facts: list[Fact] = []
     all_mentions = _find_mentions(text)
     mention_starts = [m.start for m in all_mentions]
@@ -871,6 +872,13 @@ def _expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, menti
             return [fact]
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
+    if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
+        subjects: list[Fact] = []
+        for f in sent_facts:
+            if f.measure == "level" and f.name not in [g.name for g in subjects]:
+                subjects.append(f)
+        if len(subjects) >= 2:  # 一般公共预算收入…，社会消费品零售总额…，均比2010年翻了一番
+            return [replace(fact, name=f.name, scope=f.scope, start=f.start) for f in subjects[-4:]]
     if _URBAN_RURAL.search(name):
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == 2 and m in same:
@@ -908,6 +916,7 @@ def _known_names() -> frozenset[str]:
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到|翻|实现|在|为|提高|下降)")  # not 年均, 人均
 
 
 def _urban_rural(name: str) -> list[str]:
