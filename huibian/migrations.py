@@ -115,6 +115,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (admin_code, year, indicator, measure)
     );
     """,
+    # 4: reports by source file (re-ingesting a changed file finds its old reports by index)
+    """
+    CREATE INDEX reports_source ON reports(source, source_start);
+    """,
 ]
 
 

@@ -28,8 +28,8 @@ the query (tolerant of the same folding), so offsets point into the real text.
 from __future__ import annotations
 
 import functools
-import operator
 import html
+import operator
 import re
 import sqlite3
 import unicodedata
@@ -114,14 +114,32 @@ def match_expression(q: str) -> str:
 
 
 # -- writing -----------------------------------------------------------------------------
-def index_report(conn: sqlite3.Connection, report_id: str, text: str) -> None:
-    """(Re)index one report; call inside the transaction that wrote it."""
-    purge(conn)
+def index_report(
+    conn: sqlite3.Connection, report_id: str, text: str, pending: list[tuple[int, str]] | None = None
+) -> None:
+    """(Re)index one report; call inside the transaction that wrote it.
+
+    With `pending`, the full-text row is queued there and written by `flush` before the
+    transaction commits: FTS5 is much cheaper fed in bulk, and it writes out its pending
+    data at every savepoint release (the ingest writer keeps one savepoint per file)."""
     old = conn.execute("SELECT docid FROM search_docs WHERE report_id = ?", (report_id,)).fetchone()
+    if pending and (old is not None or conn.execute("SELECT 1 FROM search_trash LIMIT 1").fetchone()):
+        flush(conn, pending)  # deletions must see every row inserted before them
+    purge(conn)
     if old is not None:
         _delete_doc(conn, old[0], text_of=report_id)
     cur = conn.execute("INSERT INTO search_docs (report_id) VALUES (?)", (report_id,))
-    conn.execute("INSERT INTO search_fts (rowid, bi) VALUES (?, ?)", (cur.lastrowid, bigrams(text)))
+    if pending is None:
+        conn.execute("INSERT INTO search_fts (rowid, bi) VALUES (?, ?)", (cur.lastrowid, bigrams(text)))
+    else:
+        pending.append((cur.lastrowid, bigrams(text)))
+
+
+def flush(conn: sqlite3.Connection, pending: list[tuple[int, str]]) -> None:
+    """Write queued full-text rows (see `index_report`)."""
+    if pending:
+        conn.executemany("INSERT INTO search_fts (rowid, bi) VALUES (?, ?)", pending)
+        pending.clear()
 
 
 def _delete_doc(conn: sqlite3.Connection, docid: int, *, text_of: str) -> None:

@@ -106,6 +106,7 @@ class Writer:
         self.conn = conn
         self.every = every
         self._last = time.monotonic()
+        self._fts: list[tuple[int, str]] = []  # full-text rows queued until the commit
 
     def write_file(
         self, path: str, sha256: str, size: int, reports: list[ProcessedReport], *, replace: bool = False
@@ -114,12 +115,14 @@ class Writer:
         if not conn.in_transaction:
             conn.execute("BEGIN")
         conn.execute("SAVEPOINT file")
+        queued = len(self._fts)
         try:
-            out = [_write_report(conn, rep, replace) for rep in reports]
+            out = [_write_report(conn, rep, replace, self._fts) for rep in reports]
             _record_file(conn, path, sha256, size, "ok", None, [rid for rid, _ in out])
         except BaseException:
             conn.execute("ROLLBACK TO file")
             conn.execute("RELEASE file")
+            del self._fts[queued:]
             raise
         conn.execute("RELEASE file")
         self._maybe_commit()
@@ -136,18 +139,22 @@ class Writer:
             self.commit()
 
     def commit(self) -> None:
+        search.flush(self.conn, self._fts)
         self.conn.commit()
         self._last = time.monotonic()
 
 
-def _write_report(conn: sqlite3.Connection, rep: ProcessedReport, replace: bool) -> tuple[str, str]:
+def _write_report(
+    conn: sqlite3.Connection, rep: ProcessedReport, replace: bool, fts: list[tuple[int, str]] | None = None
+) -> tuple[str, str]:
     m = rep.meta
     same = conn.execute("SELECT id FROM reports WHERE content_hash = ?", (rep.content_hash,)).fetchone()
     if same and not replace:
         return same["id"], "unchanged"
     status = "added"
     old = conn.execute(
-        "SELECT id FROM reports WHERE content_hash = ? OR (source = ? AND source_start = ?) OR id = ?",
+        "SELECT id FROM reports WHERE content_hash = ? UNION SELECT id FROM reports WHERE source = ? AND source_start = ?"
+        " UNION SELECT id FROM reports WHERE id = ?",
         (rep.content_hash, m.source, rep.source_start, m.id),
     ).fetchall()
     if replace and old:
@@ -233,7 +240,7 @@ def _write_report(conn: sqlite3.Connection, rep: ProcessedReport, replace: bool)
             for i, f in enumerate(rep.facts)
         ],
     )
-    search.index_report(conn, rid, rep.text)
+    search.index_report(conn, rid, rep.text, fts)
     return rid, status
 
 

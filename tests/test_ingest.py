@@ -61,9 +61,13 @@ def test_rerun_changes_nothing_and_replace_reprocesses(folder: Path, tmp_path: P
     assert again.returncode == 0 and "unchanged: 2" in again.stdout
     after = huibian.open(db, readonly=True).facts()
     assert before["id"].tolist() == after["id"].tolist()  # same rows, not re-inserted
+    hits = huibian.open(db, readonly=True).search("光伏")
     replaced = run("ingest", *good, "--db", str(db), "--replace")
     assert replaced.returncode == 0 and "replaced: 2" in replaced.stdout
-    assert len(huibian.open(db, readonly=True).facts()) == len(before)
+    store = huibian.open(db, readonly=True)
+    assert len(store.facts()) == len(before)
+    again_hits = store.search("光伏")  # the search index follows replaced reports exactly
+    assert list(again_hits["report"]) == list(hits["report"]) and again_hits.attrs["total"] == hits.attrs["total"] > 0
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
