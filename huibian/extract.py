@@ -107,7 +107,7 @@ FOLLOW_OK = set("（(，。；、：）)”\"'和及与或增同比较以左其�
 NAME_STOP = re.compile(r"[，,；;：:。、（(“\"]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A number mention: span, value(s), unit, qualifier."""
 

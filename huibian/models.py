@@ -155,7 +155,7 @@ class Section:
     role: str = "other"
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One quantitative statement; field names and meanings follow docs/facts.md."""
 
