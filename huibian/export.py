@@ -134,17 +134,32 @@ def write(
         Path(out).write_text(buf.getvalue(), encoding="utf-8")
 
 
+_LONG_TEXT = {"quote", "name", "title", "meeting", "source", "problem", "error", "snippet", "target_quote",
+              "outcome_quote", "scope"}
+
+
 def _table(df: pd.DataFrame, *, title: str | None, out: str | Path | None) -> None:
+    """A terminal table that stays one line per row: ids, numbers and codes at their full
+    width; quotes, names and titles share what is left and are cut with an ellipsis."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in df.columns:
-        table.add_column(str(col), overflow="fold")
-    for rec in records(df):
-        table.add_row(*["" if v is None else str(v) for v in rec.values()])
-    if out is None:
-        Console().print(table)
-    else:
-        with Path(out).open("w", encoding="utf-8") as f:
-            Console(file=f, width=200).print(table)
+    console = Console() if out is None else Console(file=Path(out).open("w", encoding="utf-8"), width=200)
+    rows = [["" if v is None else str(v) for v in rec.values()] for rec in records(df)]
+    cols = [str(c) for c in df.columns]
+    widths = [max([cell_len(c)] + [cell_len(r[i]) for r in rows[:1000]]) for i, c in enumerate(cols)]
+    long_cols = [i for i, c in enumerate(cols) if c in _LONG_TEXT]
+    fixed = sum(min(w, 30) for i, w in enumerate(widths) if i not in long_cols) + 3 * len(cols) + 1
+    share = max(10, min(50, (console.width - fixed) // max(1, len(long_cols))))
+    if fixed + share * len(long_cols) > console.width:
+        console.width = fixed + share * len(long_cols)  # wider than the terminal rather than columns lost
+    table = Table(title=title, header_style="bold")
+    for i, c in enumerate(cols):
+        width = min(widths[i], share) if i in long_cols else min(widths[i], 30)
+        table.add_column(c, width=max(width, 1), no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if out is not None:
+        console.file.close()

@@ -32,7 +32,7 @@ def facts(
         df = database.facts(report=report, indicator=indicator, kind=kind, period=period)
     if format == "table":
         df["value"] = df["value_text"]
-        cols = ["report", "indicator", "name", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
+        cols = ["report", "indicator", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
         export.write(df[cols], "table", output, title=f"{len(df)} facts")
         return
     cols = FACT_COLUMNS + ["value_text"]
