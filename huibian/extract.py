@@ -442,6 +442,12 @@ _SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|�
 
 
 _INF = 1 << 60
+# a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
+_PLACE_HEAD = re.compile(
+    r"[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
+    r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)"
+)
+_ITS = re.compile(r"其(?!中|他|余|次|实|间|后)")
 _TARGET_TAIL = re.compile(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$")
 _VERB_ONLY = re.compile(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -577,7 +583,11 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     facts: list[Fact] = []
     all_mentions = _find_mentions(text)
     mention_starts = [m.start for m in all_mentions]
+    last_place = ""  # the place group that opened the previous sentence
     for s0, s1 in _sentence_spans(text):
+        head_place = _PLACE_HEAD.match(text, s0)
+        its_place = head_place.group() if head_place else last_place  # this sentence's, or the last one's
+        last_place = head_place.group() if head_place else ""
         lo = bisect.bisect_left(mention_starts, s0)
         hi = bisect.bisect_left(mention_starts, s1)
         if lo == hi:
@@ -607,6 +617,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 scope = sp.group("scope")
             elif p["own"].match(clause_head):
                 scope = ""
+            elif its_place and _ITS.match(clause_head):
+                scope = its_place  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
             left = text[max(prev_end, clause_start) : m.start]
             name, name_start = _name_before(text, max(prev_end, clause_start), m.start)
             name = _strip_scope(name, scope)
@@ -803,7 +815,8 @@ def _classify(
         name = _name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
         name_start = m.start
     if name == "人均" and prev_name and not prev_name.startswith("人均"):
-        name = "人均" + prev_name  # 地区生产总值达到110亿元以上、人均达到4.6万元以上
+        own = p["own"].match(prev_name)  # 全县地区生产总值…、人均… → 人均地区生产总值
+        name = fname = "人均" + (prev_name[own.end() :] if own else prev_name)
     if not name or len(name) < 2 or _is_verb_only(name):
         noun_follows = bool(_CJK.match(text, m.end, m.end + 1))
         if m.uclass == "count" and noun_follows:

@@ -223,3 +223,15 @@ def test_flat_growth_and_dashed_lists() -> None:
     g = find(fs, indicator="gdp", measure="growth")
     assert (g["value"], g["kind"], g["period"]) == (11.0, "estimate", 2012)
     assert find(fs, indicator="gdp", measure="cum_growth")["base_period"] == 2007
+
+
+def test_per_capita_of_the_previous_subject_and_its_scope() -> None:
+    # 阜平县 2017 and 大连市 2005
+    text = "三、今后五年目标\n今后五年的奋斗目标是：到2021年，全县地区生产总值达到110亿元以上、人均达到4.6万元以上。"
+    pc = find(facts_of(text, year=2017, region="阜平县"), value=4.6)
+    assert (pc["indicator"], pc["period"], pc["kind"], pc["cmp"]) == ("gdp_per_capita", 2021, "target", "ge")
+    text = REVIEW + "北三市开发取得新成果，投入开发资金6.3亿元，其固定资产投资、财政收入、农民人均纯收入分别平均增长49.7%、18.8%和20%。"
+    fs = facts_of(text, year=2005, region="大连市")
+    fai = find(fs, indicator="fixed_asset_investment")
+    assert (fai["scope"], fai["measure"], fai["value"]) == ("北三市", "growth", 49.7)
+    assert find(fs, indicator="rural_net_income_per_capita")["value"] == 20
