@@ -2,11 +2,13 @@
 
     python benchmarks/throughput.py [CORPUS_DIR] [--repeat N]
 
-Reads every report in CORPUS_DIR (default: ../shared/corpus/reports), then times
-(1) `huibian.ingest.ingest(..., workers=1)` into a fresh SQLite store — the whole
-pipeline (read → clean → split → structure → extract → resolve → store, search index
-included) in this one process, exactly what `huibian ingest --workers 1` does — and
-(2) `jieba.lcut` over the same texts as read. Prints MB/s of text for both, their ratio and the peak RSS.
+Reads every report in CORPUS_DIR (default: ../shared/corpus/reports), then times, in
+this one process: (1) `huibian.ingest.ingest(..., workers=1)` into a fresh SQLite store —
+the whole pipeline (read → clean → split → structure → extract → resolve → store) with
+the full-text search index built in the same pass, exactly `huibian ingest --workers 1`;
+(2) the same with the index left out (`--no-index`), and then the index built in one
+bulk pass (`huibian index`); (3) `jieba.lcut` over the same texts as read. Prints MB/s
+of text, the ratios to jieba and the peak RSS.
 """
 
 from __future__ import annotations
@@ -40,15 +42,31 @@ def main() -> None:
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"corpus: {len(files)} files, {mb:.2f} MB of UTF-8 text, {sum(map(len, texts)) / 1e6:.2f} M chars")
 
-    best_ingest = float("inf")
-    n_facts = 0
-    for _ in range(args.repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            gc.collect()
-            t0 = time.perf_counter()
-            summary = ingest([Path(args.corpus)], Path(tmp) / "bench.db", workers=1)
-            best_ingest = min(best_ingest, time.perf_counter() - t0)
-            n_facts = sum(r.facts for r in summary.results)
+    def timed_ingest(index: bool) -> tuple[float, float, int]:
+        """Best wall time of ingest (and of `huibian index` after it when index=False)."""
+        best, best_index, n = float("inf"), 0.0, 0
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                gc.collect()
+                t0 = time.perf_counter()
+                summary = ingest([Path(args.corpus)], Path(tmp) / "bench.db", workers=1, index=index)
+                took = time.perf_counter() - t0
+                idx = 0.0
+                if not index:
+                    from huibian import search, store
+
+                    conn = store.connect(Path(tmp) / "bench.db")
+                    t1 = time.perf_counter()
+                    search.update(conn)
+                    idx = time.perf_counter() - t1
+                    conn.close()
+                if took < best:
+                    best, best_index = took, idx
+                n = sum(r.facts for r in summary.results)
+        return best, best_index, n
+
+    full, _, n_facts = timed_ingest(index=True)
+    bare, index_after, _ = timed_ingest(index=False)
     ingest_rss = peak_rss_mb()
 
     import jieba
@@ -61,10 +79,13 @@ def main() -> None:
             jieba.lcut(t)
         best_jieba = min(best_jieba, time.perf_counter() - t0)
 
-    ingest_mbs, jieba_mbs = mb / best_ingest, mb / best_jieba
-    print(f"ingest (read→…→extract→store, 1 worker): {best_ingest:.2f} s, {ingest_mbs:.2f} MB/s, {n_facts} facts")
-    print(f"jieba.lcut on the same text:              {best_jieba:.2f} s, {jieba_mbs:.2f} MB/s")
-    print(f"ratio ingest / jieba: {ingest_mbs / jieba_mbs:.2f}x")
+    jieba_mbs = mb / best_jieba
+    print(f"jieba.lcut on the same text:                       {best_jieba:6.2f} s, {jieba_mbs:.2f} MB/s")
+    print(f"ingest, search index built in the same pass:       {full:6.2f} s, {mb / full:.2f} MB/s, "
+          f"{mb / full / jieba_mbs:.2f}x jieba, {n_facts} facts")
+    print(f"ingest --no-index (read→…→extract→store):          {bare:6.2f} s, {mb / bare:.2f} MB/s, "
+          f"{mb / bare / jieba_mbs:.2f}x jieba")
+    print(f"  then `huibian index` (one bulk pass):            {index_after:6.2f} s")
     print(f"peak RSS after ingest: {ingest_rss:.0f} MB; after jieba too: {peak_rss_mb():.0f} MB")
 
 

@@ -48,6 +48,12 @@ class Database:
         """Ingest files or directories (see huibian.ingest.ingest for the options)."""
         return ingest(paths, self.conn, **kwargs)
 
+    def index(self, *, rebuild: bool = False) -> int:
+        """Add reports missing from the search index (all of them with `rebuild`); returns how many."""
+        from huibian import search
+
+        return search.update(self.conn, rebuild=rebuild)
+
     # -- reading -------------------------------------------------------------------
     def reports(self, *, region: str | None = None, year: int | None = None, level: str | None = None) -> pd.DataFrame:
         sql = f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE 1=1"

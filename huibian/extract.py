@@ -300,20 +300,21 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _patterns()["sentence"].finditer(text)]
 
 
-def _section_at(sections: list[Section], pos: int) -> Section | None:
-    best = None
-    for s in sections:
-        if s.start <= pos < s.end and (best is None or s.depth >= best.depth):
-            best = s
-    return best
+class _Sections:
+    """Innermost-section lookups by bisection: the last section starting at or before a
+    position, or the nearest of its ancestors that still contains it."""
 
+    def __init__(self, sections: list[Section]):
+        self.sections = sorted(sections, key=lambda s: s.start)
+        self.starts = [s.start for s in self.sections]
+        self.by_idx = {s.idx: s for s in sections}
 
-def _role_at(sections: list[Section], pos: int) -> str | None:
-    roles = [s for s in sections if s.start <= pos < s.end]
-    for s in sorted(roles, key=lambda s: -s.depth):
-        if s.role in ("targets", "tasks", "review", "problems"):
-            return s.role
-    return None
+    def at(self, pos: int) -> Section | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        s = self.sections[i] if i >= 0 else None
+        while s is not None and not (s.start <= pos < s.end):
+            s = self.by_idx.get(s.parent) if s.parent is not None else None
+        return s
 
 
 @functools.cache
@@ -470,27 +471,13 @@ class _SentenceCues:
     multi_anywhere: bool  # 年均 anywhere in the sentence
 
     @classmethod
-    def of(cls, text: str, s0: int, s1: int, year: int) -> _SentenceCues:
-        p = _patterns()
-        first: dict[str, int] = {}
-        for key in ("ahead", "back", "this_year", "target"):
-            m = p[key].search(text, s0, s1)
-            first[key] = m.start() if m else _INF
-        relative = [(m.start(), m.end()) for m in _BASE_RELATIVE.finditer(text, s0, s1)]
-        first["past"] = next(
-            (m.start() for m in p["past"].finditer(text, s0, s1) if not any(a <= m.start() < b for a, b in relative)),
-            _INF,
-        )
-        single = _single_year(year).search(text, s0, s1)
-        first["single"] = single.start() if single else _INF
-        multi = _MULTI_YEAR.search(text, s0, s1)
-        first["multi"] = multi.start() if multi else _INF
+    def of(cls, cue_index: _CueIndex, text: str, s0: int, s1: int) -> _SentenceCues:
         msy = _SENT_YEAR.match(text, s0)
         return cls(
-            first=first,
-            plans=[(m.start(), cues()["plan_end"][m.group(1)]) for m in p["plan"].finditer(text, s0, s1)],
-            bases=[(m.end(), int(m.group(1))) for m in p["base_year"].finditer(text, s0, s1)],
-            to_years=[(m.start(), int(m.group(1))) for m in _TO_YEAR.finditer(text, s0, s1)],
+            first={key: cue_index.first(key, s0, s1) for key in cue_index.FIRST},
+            plans=cue_index.within("plan", s0, s1),
+            bases=cue_index.within("base", s0, s1),
+            to_years=cue_index.within("to_year", s0, s1),
             sent_year=(msy.end(), int(msy.group(1))) if msy else None,
             multi_anywhere="年均" in text[s0:s1],
         )
@@ -505,6 +492,45 @@ class _SentenceCues:
     def base_before(self, pos: int) -> int | None:
         found = [y for end, y in self.bases if end <= pos]
         return found[-1] if found else None
+
+
+class _CueIndex:
+    """Every cue match of a report, found in one scan per cue; sentences then look up
+    their share by bisection instead of scanning their text again for each cue."""
+
+    FIRST = ("ahead", "back", "this_year", "target", "past", "single", "multi")
+
+    def __init__(self, text: str, year: int):
+        p = _patterns()
+        pos: dict[str, list[int]] = {key: [m.start() for m in p[key].finditer(text)] for key in
+                                     ("ahead", "back", "this_year", "target")}
+        relative = [(m.start(), m.end()) for m in _BASE_RELATIVE.finditer(text)]
+        rel_starts = [a for a, _ in relative]
+
+        def in_relative(x: int) -> bool:
+            i = bisect.bisect_right(rel_starts, x) - 1
+            return i >= 0 and relative[i][0] <= x < relative[i][1]
+
+        pos["past"] = [m.start() for m in p["past"].finditer(text) if not in_relative(m.start())]
+        pos["single"] = [m.start() for m in _single_year(year).finditer(text)]
+        pos["multi"] = [m.start() for m in _MULTI_YEAR.finditer(text)]
+        self.pos = pos
+        plan_end = cues()["plan_end"]
+        self.items: dict[str, list[tuple[int, int]]] = {
+            "plan": [(m.start(), plan_end[m.group(1)]) for m in p["plan"].finditer(text)],
+            "base": [(m.end(), int(m.group(1))) for m in p["base_year"].finditer(text)],
+            "to_year": [(m.start(), int(m.group(1))) for m in _TO_YEAR.finditer(text)],
+        }
+        self.item_pos = {k: [a for a, _ in v] for k, v in self.items.items()}
+
+    def first(self, key: str, s0: int, s1: int) -> int:
+        lst = self.pos[key]
+        i = bisect.bisect_left(lst, s0)
+        return lst[i] if i < len(lst) and lst[i] < s1 else _INF
+
+    def within(self, key: str, s0: int, s1: int) -> list[tuple[int, int]]:
+        at = self.item_pos[key]
+        return self.items[key][bisect.bisect_left(at, s0) : bisect.bisect_left(at, s1)]
 
 
 @functools.cache
@@ -576,6 +602,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     p = _patterns()
     year = meta.year
     ctx = _Context(text, sections, year)
+    cue_index = _CueIndex(text, year)
+    section_index = _Sections(sections)
     estimate_from: int | None = None
     m_note = p["estimate_note"].search(text)
     if m_note:  # the note covers the figure it is attached to and everything after it
@@ -595,7 +623,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
         mentions = all_mentions[lo:hi]
         sentence = text[s0:s1]
         role = ctx.role(s0)
-        sc = _SentenceCues.of(text, s0, s1, year)
+        sc = _SentenceCues.of(cue_index, text, s0, s1)
         est_pos = None
         me = p["estimate"].search(sentence)
         if me:
@@ -699,7 +727,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.report = meta.id
             last_raw = fact
             expanded = [f for f in _expand_subjects(fact, text, clause_start, m, mentions, sent_facts) if f.name]
-            section = _section_at(sections, m.start)
+            section = section_index.at(m.start)
             for f in expanded:
                 f.indicator = _indicator(f, taxonomy)
                 f.value_base, f.unit_base = _base(f)

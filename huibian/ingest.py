@@ -105,9 +105,13 @@ def ingest(
     options: Options | None = None,
     workers: int | None = None,
     replace: bool = False,
+    index: bool = True,
     progress: Callable[[FileResult], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and directories into the store; returns what happened to each file."""
+    """Ingest files and directories into the store; returns what happened to each file.
+
+    `index=False` leaves the search index for later (`search.update`, `huibian index`):
+    one bulk pass at the end is the cheaper way to load a large corpus."""
     options = options or Options()
     conn = db if isinstance(db, sqlite3.Connection) else store.connect(db)
     files, skipped = read.iter_files([Path(p) for p in paths])
@@ -129,7 +133,7 @@ def ingest(
             continue
         jobs.append((key, options))
     n_workers = workers or os.cpu_count() or 1
-    writer = store.Writer(conn)
+    writer = store.Writer(conn, index=index)
     try:
         for path, reports, error in _run(jobs, n_workers):
             sha, size = hashes[path]

@@ -59,6 +59,7 @@ def parse_number(text: str) -> float | None:
     return float(v)
 
 
+@functools.lru_cache(maxsize=4096)
 def split_unit(unit: str) -> tuple[float, str]:
     """'亿元' → (1e8, '元'); '万吨' → (1e4, '吨'); '%' → (1, '%'). Unknown units keep factor 1."""
     for p in PREFIXES:

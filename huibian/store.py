@@ -102,9 +102,10 @@ class Writer:
     cheaper to build in bulk), each file inside its own savepoint so that an error rolls
     back that file only. Commits every `every` seconds and on close."""
 
-    def __init__(self, conn: sqlite3.Connection, every: float = 2.0):
+    def __init__(self, conn: sqlite3.Connection, every: float = 2.0, *, index: bool = True):
         self.conn = conn
         self.every = every
+        self.index = index  # False: leave the search index to `search.update` (huibian index)
         self._last = time.monotonic()
         self._fts: list[tuple[int, str]] = []  # full-text rows queued until the commit
 
@@ -117,7 +118,7 @@ class Writer:
         conn.execute("SAVEPOINT file")
         queued = len(self._fts)
         try:
-            out = [_write_report(conn, rep, replace, self._fts) for rep in reports]
+            out = [_write_report(conn, rep, replace, self._fts, index=self.index) for rep in reports]
             _record_file(conn, path, sha256, size, "ok", None, [rid for rid, _ in out])
         except BaseException:
             conn.execute("ROLLBACK TO file")
@@ -145,7 +146,12 @@ class Writer:
 
 
 def _write_report(
-    conn: sqlite3.Connection, rep: ProcessedReport, replace: bool, fts: list[tuple[int, str]] | None = None
+    conn: sqlite3.Connection,
+    rep: ProcessedReport,
+    replace: bool,
+    fts: list[tuple[int, str]] | None = None,
+    *,
+    index: bool = True,
 ) -> tuple[str, str]:
     m = rep.meta
     same = conn.execute("SELECT id FROM reports WHERE content_hash = ?", (rep.content_hash,)).fetchone()
@@ -240,7 +246,8 @@ def _write_report(
             for i, f in enumerate(rep.facts)
         ],
     )
-    search.index_report(conn, rid, rep.text, fts)
+    if index:
+        search.index_report(conn, rid, rep.text, fts)
     return rid, status
 
 

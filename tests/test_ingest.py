@@ -147,3 +147,15 @@ def test_taxonomy_extension_from_a_user_file(tmp_path: Path) -> None:
     assert run("ingest", str(BOOK), "--db", str(db), "--taxonomy", str(extra)).returncode == 0
     f = huibian.open(db, readonly=True).facts(indicator="heating_coverage")
     assert list(f["value"]) == [85.0]
+
+
+def test_bulk_load_without_index_then_index(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    r = run("ingest", str(BOOK), "--db", str(db), "--no-index")
+    assert r.returncode == 0 and "huibian index" in r.stderr
+    assert huibian.open(db, readonly=True).search("光伏").attrs["total"] == 0  # nothing indexed yet
+    r = run("index", "--db", str(db))
+    assert r.returncode == 0 and "2 report(s) indexed" in r.stdout
+    hits = huibian.open(db, readonly=True).search("光伏")
+    assert set(hits["report"]) == {"锦州市-2012"} and hits.attrs["total"] == 1
+    assert "0 report(s) indexed" in run("index", "--db", str(db)).stdout  # nothing left to do

@@ -28,6 +28,9 @@ def ingest(
     max_mb: Annotated[float, typer.Option("--max-mb", help="refuse files larger than this")] = read.DEFAULT_MAX_BYTES
     / 2**20,
     taxonomy: Annotated[str | None, typer.Option(help="extra indicator taxonomy YAML")] = None,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="skip the search index now; build it later with `huibian index`")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest report files and compilation books into the store.
@@ -55,8 +58,11 @@ def ingest(
                 bar.console.print(f"[red]failed:[/red] {res.path}: {res.error}", highlight=False)
 
         summary = database.ingest(
-            list(paths), options=options, workers=workers or os.cpu_count() or 1, replace=replace, progress=step
+            list(paths), options=options, workers=workers or os.cpu_count() or 1, replace=replace,
+            index=not no_index, progress=step,
         )
+    if no_index:
+        console_err.print(f"search index not updated: run `huibian index --db {db}` when the load is done")
     for res in summary.results:
         if res.status == "skipped":
             console_err.print(f"[yellow]skipped:[/yellow] {res.path}: {res.error}", highlight=False)
@@ -163,3 +169,14 @@ def demo(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def index(
+    db: DbOption = "huibian.db",
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="index every report again from scratch")] = False,
+) -> None:
+    """Add reports missing from the full-text search index (after `ingest --no-index`)."""
+    with Database(db) as database:
+        n = database.index(rebuild=rebuild)
+    console.print(f"search index: {n} report(s) indexed")
