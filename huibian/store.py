@@ -50,19 +50,6 @@ def file_unchanged(conn: sqlite3.Connection, path: str, sha256: str) -> bool:
     return row is not None and row["sha256"] == sha256 and row["status"] == "ok"
 
 
-def record_file(
-    conn: sqlite3.Connection,
-    path: str,
-    sha256: str,
-    size: int,
-    status: str,
-    error: str | None,
-    report_ids: list[str],
-) -> None:
-    with conn:
-        _record_file(conn, path, sha256, size, status, error, report_ids)
-
-
 def _record_file(
     conn: sqlite3.Connection,
     path: str,
