@@ -102,7 +102,9 @@ def reports(db: DbOption = "huibian.db", format: FormatOption = "table", output:
     cols = ["id", "region", "parent", "level", "year", "date", "meeting", "speaker", "post", "title", "source"]
     if format == "table":
         cols = ["id", "region", "parent", "level", "year", "date", "post", "speaker"]
-    export.write(df[cols + (["admin_code"] if format != "table" else [])], format, output, title="reports")
+    if format != "table":
+        cols += ["source_start", "source_end", "admin_code", "content_hash"]
+    export.write(df[cols], format, output, title="reports")
 
 
 @app.command()
