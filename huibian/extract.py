@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 import yaml
@@ -113,24 +113,11 @@ class Mention:
 
     start: int
     end: int  # end of the mention including unit and qualifier
-    num_start: int
     value: float | str
     unit: str
     uclass: str  # money / measure / count / percent / ratio / people
     cmp: str = "eq"
     value_hi: float | None = None
-    multiple: bool = False  # N倍
-
-
-@dataclass
-class Context:
-    """What is known about the place in the text where a mention stands."""
-
-    sent_start: int
-    sent_end: int
-    clause_start: int
-    scope: str = ""
-    facts_in_sentence: list[Fact] = field(default_factory=list)
 
 
 def _find_mentions(text: str) -> list[Mention]:
@@ -141,8 +128,7 @@ def _find_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for mr in p["ratio"].finditer(text):
         if _is_ratio(text, mr):
-            out.append(Mention(mr.start(), mr.end(), mr.start(), mr.group().replace("：", ":").replace("∶", ":"),
-                               "", "ratio"))
+            out.append(Mention(mr.start(), mr.end(), mr.group().replace("：", ":").replace("∶", ":"), "", "ratio"))
     ratio_ends = {m.start: m.end for m in out}
     last_end = -1
     for mn in p["number"].finditer(text):
@@ -160,13 +146,13 @@ def _find_mentions(text: str) -> list[Mention]:
         key = ms.group("m") or ms.group("m1")
         value, unit = {"万亿": (1.0, "万亿"), "千亿": (1000.0, "亿"), "百亿": (100.0, "亿"), "万": (1.0, "万")}[key]
         start = ms.start("m") if ms.group("m") else ms.start("m1")
-        out.append(Mention(start, ms.end(), start, value, unit + (ms.group("cur") or ms.group("cur1") or "元"), "money", "ge"))
+        out.append(Mention(start, ms.end(), value, unit + (ms.group("cur") or ms.group("cur1") or "元"), "money", "ge"))
     for md in p["double"].finditer(text):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}[md.group("n")]
         cmp = "approx" if md.group("near") else "ge" if md.group("more") else "eq"
-        out.append(Mention(md.start(), md.end(), md.start(), float((2**n - 1) * 100), "%", "double", cmp))
+        out.append(Mention(md.start(), md.end(), float((2**n - 1) * 100), "%", "double", cmp))
     for mf in p["flat"].finditer(text):  # 地区生产总值与上年持平: growth 0
-        out.append(Mention(mf.start(), mf.end(), mf.start(), 0.0, "%", "flat", "approx" if mf.group("near") else "eq"))
+        out.append(Mention(mf.start(), mf.end(), 0.0, "%", "flat", "approx" if mf.group("near") else "eq"))
     out.sort(key=lambda m: m.start)
     return [m for i, m in enumerate(out) if i == 0 or m.start >= out[i - 1].end]
 
@@ -245,7 +231,6 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             else:
                 return None
     # multiplier suffix after unit: 1万多户 handled by 多 below; 倍
-    multiple = unit_s.endswith("倍")
     cmp = "range" if value_hi is not None else ("ge" if approx_more else "eq")
     after = text[pos2 : pos2 + 3]
     for word, c in (("以上", "ge"), ("以内", "le"), ("以下", "le"), ("左右", "approx"), ("上下", "approx")):
@@ -276,7 +261,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         return None  # 10亿元以上企业, 投资10亿元以上的项目: a size class
     if _named_item(text, pos2, end):
         return None  # 辽宁抚挖460台大吨位起重机、石化公司…等24个项目: part of a project's name
-    return Mention(s, pos2, s, value, unit_s, uclass, cmp, value_hi, multiple)
+    return Mention(s, pos2, value, unit_s, uclass, cmp, value_hi)
 
 
 _ENUM_END = re.compile(r"等[\d一二三四五六七八九十百]+(?:个|项|家|户|批)")
