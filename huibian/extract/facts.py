@@ -1,0 +1,308 @@
+"""extract(): a report's facts, sentence by sentence. Each number mention is classified
+from its left context (measure, sign, cmp, name), then given its scope, period and kind
+from where it stands, split into one fact per subject, and mapped to an indicator."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from huibian.extract.context import Context, CueIndex, Sections, SentenceCues, explicit_year, sentence_spans
+from huibian.extract.cues import CJK, alt, cues, patterns
+from huibian.extract.mentions import FOLLOW_OK, Mention, find_mentions
+from huibian.extract.naming import expand_subjects, indicator, name_after, name_before, strip_scope
+from huibian.models import Fact, ReportMeta, Section
+from huibian.numbers import to_base
+from huibian.taxonomy import Taxonomy
+
+_TO_VALUE = re.compile(r"(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)(?:去年|上年|今年)?(?:底|末)?的?")
+_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
+
+# a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
+_PLACE_HEAD = re.compile(
+    r"[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
+    r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)"
+)
+_ITS = re.compile(r"其(?!中|他|余|次|实|间|后)")
+_TARGET_TAIL = re.compile(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$")
+_VERB_ONLY = re.compile(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+")
+_TAIL_NOISE = re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{alt(cues()['qualifiers'])}|，|\s)+")
+_CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
+_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
+_TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
+
+
+def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None) -> list[Fact]:
+    """All facts of one report, in text order."""
+    taxonomy = taxonomy or Taxonomy.load()
+    p = patterns()
+    year = meta.year
+    ctx = Context(text, sections, year)
+    cue_index = CueIndex(text, year)
+    section_index = Sections(sections)
+    estimate_from: int | None = None
+    m_note = p["estimate_note"].search(text)
+    if m_note:  # the note covers the figure it is attached to and everything after it
+        estimate_from = max(text.rfind(ch, 0, m_note.start()) for ch in "，。；\n") + 1
+    facts: list[Fact] = []
+    all_mentions = find_mentions(text)
+    mention_starts = [m.start for m in all_mentions]
+    last_place = ""  # the place group that opened the previous sentence
+    for s0, s1 in sentence_spans(text):
+        head_place = _PLACE_HEAD.match(text, s0)
+        its_place = head_place.group() if head_place else last_place  # this sentence's, or the last one's
+        last_place = head_place.group() if head_place else ""
+        lo = bisect.bisect_left(mention_starts, s0)
+        hi = bisect.bisect_left(mention_starts, s1)
+        if lo == hi:
+            continue
+        mentions = all_mentions[lo:hi]
+        sentence = text[s0:s1]
+        role = ctx.role(s0)
+        sc = SentenceCues.of(cue_index, text, s0, s1)
+        est_pos = None
+        me = p["estimate"].search(sentence)
+        if me:
+            est_pos = s0 + me.start()
+        scope = ""
+        sent_facts: list[Fact] = []
+        prev_end = s0
+        last_raw: Fact | None = None
+        prev_name = ""
+        prev_name_start = s0
+        clause_start = s0
+        for m in mentions:
+            # clause boundaries between the previous mention and this one
+            for cb in p["clause_break"].finditer(text, prev_end, m.start):
+                clause_start = cb.end()
+            clause_head = text[clause_start : m.start]
+            sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
+            if sp:
+                scope = sp.group("scope")
+            elif p["own"].match(clause_head):
+                scope = ""
+            elif its_place and _ITS.match(clause_head):
+                scope = its_place  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
+            left = text[max(prev_end, clause_start) : m.start]
+            name, name_start = name_before(text, max(prev_end, clause_start), m.start)
+            name = strip_scope(name, scope)
+            # other places quoted for comparison (全国 in a city report)
+            if meta.region != "全国" and _CMP_OTHER.search(left):
+                prev_end = m.end
+                continue
+            continues = bool(sent_facts) and (
+                _LIST_SEP.fullmatch(left) is not None
+                or (last_raw is not None and last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
+            )
+            fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year,
+                             last_raw if continues else None)
+            if fact is None:
+                prev_end = m.end
+                continue
+            five = ctx.five_year(sc, m.start)
+            from_value = bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6))
+            # period and kind
+            period = sc.sent_year[1] if sc.sent_year and sc.sent_year[0] <= m.start else None
+            near_period, near_base = explicit_year(text, clause_start, m.start, year)
+            base = sc.base_before(m.start)
+            kind_target = role in ("targets", "tasks")
+            if sc.before("ahead", m.start):
+                period, kind_target = year + 4, True
+                fact.base_period = fact.base_period or (year - 1 if fact.measure in ("avg_growth", "cum_growth") else None)
+            plan_end = sc.plan_before(m.start)
+            if plan_end:
+                if plan_end >= year:
+                    period, kind_target = plan_end, True
+                else:
+                    period = plan_end
+                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                    fact.base_period = plan_end - 5
+            if near_period:
+                period = near_period
+            if near_base and fact.measure in ("avg_growth", "cum_growth", "change_pp", "level"):
+                fact.base_period = fact.base_period or near_base
+            elif base and fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                fact.base_period = base
+            if sc.before("back", m.start) and fact.measure in ("avg_growth", "cum_growth"):
+                fact.base_period = fact.base_period or year - 6
+            if sc.before("past", m.start) and period is None:
+                period, kind_target = year - 1, False
+            horizon = ctx.horizon(sc, s0, m.start)
+            if horizon and not near_period and (
+                horizon[1] == "sentence" or fact.measure in ("avg_growth", "cum_growth")
+            ):
+                period, kind_target = horizon[0], True
+                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
+                    fact.base_period = year - 1
+            if from_value and not near_period:
+                period = year - 6 if five else year - 2
+            if five and fact.measure == "growth" and not kind_target and period in (None, year - 1):
+                fact.measure = "cum_growth"
+                fact.base_period = fact.base_period or year - 6
+            if five and fact.measure == "avg_growth" and fact.base_period is None and not kind_target:
+                fact.base_period = year - 6
+            if period is None:
+                if sc.before("this_year", m.start):
+                    period, kind_target = year, True
+                else:
+                    period = year if kind_target else year - 1
+            if period >= year and not kind_target and sc.before("target", m.start):
+                kind_target = True
+            if period < year:
+                kind_target = False
+            if kind_target:
+                kind = "target"
+            elif (est_pos is not None and est_pos < m.start) or (estimate_from is not None and m.start > estimate_from
+                                                                 and role not in ("targets", "tasks")):
+                kind = "estimate"
+            else:
+                kind = "actual"
+            fact.period = period
+            fact.kind = kind
+            fact.scope = scope
+            fact.report = meta.id
+            last_raw = fact
+            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, sent_facts) if f.name]
+            section = section_index.at(m.start)
+            for f in expanded:
+                f.indicator = indicator(f, taxonomy)
+                f.value_base, f.unit_base = _base(f)
+                f.section = section.idx if section else None
+            sent_facts.extend(expanded)
+            prev_end = m.end
+            if name and fact.measure in ("level", "share", "ratio") or (name and not prev_name):
+                prev_name, prev_name_start = fact.name, fact.start
+            elif name:
+                prev_name, prev_name_start = fact.name, fact.start
+        facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
+    for f in facts:
+        f.quote = text[f.start : f.end]
+    return facts
+
+
+def _classify(
+    text: str, m: Mention, left: str, name: str, name_start: int, prev_name: str, prev_name_start: int, year: int,
+    prev: Fact | None = None,
+) -> Fact | None:
+    """Measure, sign, cmp and name of a mention from its left context; None for no fact."""
+    p = patterns()
+    if prev is not None and (m.uclass == "percent") == (prev.unit in ("%", "个百分点")) and (
+        prev.measure != "ratio" and m.uclass != "ratio"
+    ):
+        # 分别增长28.9%和25.4%: a list member takes the measure and name of the one before
+        value = m.value
+        if prev.measure != "level" and isinstance(prev.value, float) and prev.value < 0 and isinstance(value, float):
+            value = -value
+        unit = "个百分点" if m.unit in ("个百分点", "百分点") else m.unit
+        if prev.measure == "cum_growth" and m.unit == "倍":
+            value, unit = round((float(m.value) - 1) * 100, 6), "%"
+        return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
+                    measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
+                    start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
+    tail = _TAIL_NOISE.sub("", left)
+    if "定为" in tail or "目标" in tail:
+        tail = _TARGET_TAIL.sub("", tail)
+    tail = tail[-8:]
+    measure = "level"
+    value = m.value
+    cmp = m.cmp
+    base_period = None
+    unit = m.unit
+    if m.uclass == "flat":
+        measure = "growth"
+    elif m.uclass == "double":
+        measure = "cum_growth"
+        mb = re.search(r"(?:比|较)((?:19|20)\d\d)年", left)
+        base_period = int(mb.group(1)) if mb else None
+    elif m.uclass == "ratio":
+        measure = "ratio"
+    elif unit in ("个百分点", "百分点"):
+        measure = "change_pp"
+        unit = "个百分点"
+        if p["down"].search(tail):
+            value = -value
+    elif unit == "倍":
+        mb = re.search(r"(?:是|为|相当于)((?:19|20)\d\d)年的?$", left)
+        if mb:
+            measure, base_period, value = "cum_growth", int(mb.group(1)), round((value - 1) * 100, 6)
+        elif p["up"].search(tail) or tail.endswith(("增长", "增加", "提高")):
+            measure, value = ("cum_growth" if re.search(r"比(19|20)\d\d年|比五年前|累计", left) else "growth"), value * 100
+        else:
+            return None
+        unit = "%"
+        if cmp == "ge" and not m.value_hi:
+            pass
+    elif m.uclass == "percent":
+        if p["avg"].search(left[-10:]):
+            measure = "avg_growth"
+        elif p["cum"].search(left[-12:]) or re.search(r"比(19|20)\d\d年(?:增长|提高|下降|减少)", left[-14:]):
+            measure = "cum_growth"
+        elif p["up"].search(tail) or p["down"].search(tail):
+            measure = "growth"
+        elif p["share_of_target"].search(left[-8:]) or re.search(r"(比重|占比|比例)[为达到了]*$", tail) or (
+            "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
+        ) or re.search(r"(比重|占比)(?:由|从)", left):
+            measure = "share"
+        elif re.search(r"(涨幅|增幅|增速|增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
+            measure = "growth"  # 居民消费价格涨幅3.5%: the rate is itself a growth
+        if measure in ("growth", "avg_growth", "cum_growth") and p["down"].search(tail):
+            value = -value
+    absolute_change = m.uclass in ("money", "measure", "count") and bool(p["up"].search(tail) or p["down"].search(tail))
+    if isinstance(value, float) and value < 0 and cmp in ("ge", "le"):
+        cmp = "le" if cmp == "ge" else "ge"
+    # cmp words before the number
+    lt = left.rstrip()
+    if cmp == "eq":
+        if p["ge_before"].search(lt) or re.search(r"(超过|突破|不低于|高于|至少|不少于)[^，,；;]{0,3}$", lt):
+            cmp = "ge"
+        elif p["le_before"].search(lt) or (re.search(r"控制在", left) and measure in ("level", "growth")
+                                            and text[m.end - 2 : m.end] in ("以内", "以下")):
+            cmp = "le"
+        elif p["approx_before"].search(lt):
+            cmp = "approx"
+        if cmp in ("ge", "le") and isinstance(value, float) and value < 0 and measure != "level":
+            cmp = "le" if cmp == "ge" else "ge"
+    quote_start = name_start if name else m.start
+    fname = name
+    nxt2 = text[m.end : m.end + 2]
+    if measure == "level" and m.unit == "%" and (not name or _is_verb_only(name)) and (
+        re.match(r"的[\u4e00-\u9fff]", nxt2) or (nxt2[:1] not in FOLLOW_OK and re.match(r"[\u4e00-\u9fff]", nxt2))
+    ):
+        measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
+        name = name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
+        name_start = m.start
+    if name == "人均" and prev_name and not prev_name.startswith("人均"):
+        own = p["own"].match(prev_name)  # 全县地区生产总值…、人均… → 人均地区生产总值
+        name = fname = "人均" + (prev_name[own.end() :] if own else prev_name)
+    if not name or len(name) < 2 or _is_verb_only(name):
+        noun_follows = bool(CJK.match(text, m.end, m.end + 1))
+        if m.uclass == "count" and noun_follows:
+            fname = name_after(text, m.end, min(len(text), m.end + 30)) or name  # 15个项目开工建设
+            quote_start = m.start
+        elif prev_name:
+            fname = prev_name  # 增长13.5%, 达1073.5亿元: the subject of the sentence so far
+            quote_start = prev_name_start
+        elif m.uclass in ("count", "money", "measure"):
+            fname = name_after(text, m.end, min(len(text), m.end + 30)) or name
+            quote_start = m.start
+        else:
+            fname = name or ""
+    if not fname and "分别" not in left:
+        return None
+    if m.uclass in ("money", "measure", "count") and absolute_change and not fname.endswith(("增加", "减少")):
+        fname += "增加" if p["up"].search(tail) else "减少"  # 比2011年增加8129元: a change, not the level
+    return Fact(
+        report="", indicator=None, name=fname, scope="", period=0, kind="actual", measure=measure, value=value,
+        unit=unit if measure != "ratio" else "", cmp=cmp, quote="", start=quote_start, end=m.end,
+        base_period=base_period, value_hi=m.value_hi if measure != "ratio" else None,
+    )
+
+
+def _is_verb_only(name: str) -> bool:
+    return bool(_VERB_ONLY.fullmatch(name))
+
+
+def _base(f: Fact) -> tuple[float | None, str | None]:
+    if isinstance(f.value, str) or f.measure != "level":
+        return (None, None) if isinstance(f.value, str) else (float(f.value), f.unit)
+    return to_base(float(f.value), f.unit)

@@ -1,0 +1,215 @@
+"""What a figure is about: the quantity's name before (or after) the number, without
+its scope or lead-in words; one fact per subject when a clause lists several (A和B分别,
+城乡居民); and the taxonomy indicator a name stands for."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from huibian.extract.cues import patterns
+from huibian.extract.mentions import Mention
+from huibian.models import Fact
+from huibian.taxonomy import Taxonomy
+
+
+def name_before(text: str, start: int, end: int) -> tuple[str, int]:
+    """The quantity's name in text[start:end] (the clause left of a number) and where it starts."""
+    p = patterns()
+    seg = text[start:end]
+    mc = _LAST_CUT.search(seg)
+    if mc:
+        start += mc.end()
+        seg = seg[mc.end() :]
+    m = p["name_strip_left"].match(seg)
+    if m:
+        start += m.end()
+        seg = seg[m.end() :]
+    seg2 = p["name_strip_right"].sub("", _YEAR_IN_NAME.sub("", seg))
+    seg2 = p["name_strip_left"].sub("", seg2) if seg2 != seg else seg2
+    mv = _LEAD_IN.match(seg2)
+    if mv and len(seg2) - mv.end() >= 2:
+        seg2 = seg2[mv.end() :]  # 正常年景下力争粮食总产量 → 粮食总产量
+    return seg2, start
+
+
+_LEAD_IN = re.compile(r".{0,12}?(?:力争|确保|争取|努力实现|预计|初步预计|计划|要求)")
+
+
+_LAST_CUT = re.compile(r"[，,；;：:。“](?=[^，,；;：:。“]*$)")
+_YEAR_IN_NAME = re.compile(
+    r"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:(?:19|20)\d\d年|去年|上年|今年|现在|目前|五年前)"
+    r"(?:底|末|初)?(?:的)?|连续[\d一二三四五六七八九十]+年"
+)
+
+
+NAME_STOP = re.compile(r"[，,；;：:。、（(“\"]")
+
+
+def name_after(text: str, pos: int, end: int) -> str:
+    """Name for a number-first mention (15个项目开工建设): the words after it."""
+    seg = text[pos:end]
+    m = NAME_STOP.search(seg)
+    if m:
+        seg = seg[: m.start()]
+    return seg[:20]
+
+
+def strip_scope(name: str, scope: str) -> str:
+    if scope and name.startswith(scope):
+        name = name[len(scope) :]
+        name = patterns()["name_strip_left"].sub("", name)
+    return name
+
+
+_SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
+
+
+def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention],
+                     sent_facts: list[Fact]) -> list[Fact]:
+    """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
+    from dataclasses import replace
+
+    name = fact.name
+    brk = patterns()["clause_break"].search(text, m.end)
+    clause_end = brk.start() if brk else len(text)
+    clause = text[clause_start:clause_end]
+    # 分别 with several values: the values map to earlier subjects in order
+    if "分别" in clause:
+        vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
+        k = len(vals)
+        idx = vals.index(m) if m in vals else 0
+        parts = _subject_parts(name)
+        if k >= 2:
+            if len(parts) == k:
+                return [replace(fact, name=parts[idx])]
+            if _URBAN_RURAL.search(name) and k == 2:
+                return [replace(fact, name=_urban_rural(name)[idx])]
+            before = _previous_clause(text, clause_start)
+            if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
+                listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before))
+                if len(listed) == k:
+                    return [replace(fact, name=listed[idx])]
+            prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
+            names = []
+            for f in prev:
+                if f.name not in names:
+                    names.append(f.name)
+            if len(names) >= k:
+                target = names[-k:][idx]
+                src = next(f for f in prev if f.name == target)
+                return [replace(fact, name=target, scope=src.scope, start=min(fact.start, src.start))]
+            return [fact]
+        if len(parts) >= 2:
+            return [replace(fact, name=part) for part in parts]
+    if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
+        subjects: list[Fact] = []
+        for f in sent_facts:
+            if f.measure == "level" and f.name not in [g.name for g in subjects]:
+                subjects.append(f)
+        if len(subjects) >= 2:  # 一般公共预算收入…，社会消费品零售总额…，均比2010年翻了一番
+            return [replace(fact, name=f.name, scope=f.scope, start=f.start) for f in subjects[-4:]]
+    if _URBAN_RURAL.search(name):
+        same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
+        if len(same) == 2 and m in same:
+            return [replace(fact, name=_urban_rural(name)[same.index(m)])]
+        return [replace(fact, name=n) for n in _urban_rural(name)]
+    return [fact]
+
+
+def _subject_parts(name: str) -> list[str]:
+    """技术合同成交额、发明专利授权量 → both; 规模以上工业总产值和增加值 → the second
+    borrows the first's modifier when that makes a known indicator name."""
+    parts = [x for x in _SPLIT_NAMES.split(name) if x]
+    if len(parts) < 2:
+        return [name]
+    known = _known_names()
+    first, last = parts[0], parts[-1]
+    # 城镇、农村居民人均可支配收入: the short parts share the last part's tail
+    for i, part in enumerate(parts[:-1]):
+        if len(part) <= 3 and len(last) > len(part) + 2 and part[-1] != last[len(part) - 1]:
+            parts[i] = part + last[len(part) :]
+    first = parts[0]
+    for i, part in enumerate(parts[1:], 1):
+        if part in known or len(part) > 4:
+            continue
+        for k in (3, 2, 4):
+            if len(first) > k and first[:-k] + part in known:
+                parts[i] = first[:-k] + part
+                break
+    return parts
+
+
+@functools.cache
+def _known_names() -> frozenset[str]:
+    return frozenset(Taxonomy.load()._by_name)
+
+
+_URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到|翻|实现|在|为|提高|下降)")  # not 年均, 人均
+
+
+def _urban_rural(name: str) -> list[str]:
+    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md)."""
+    m = _URBAN_RURAL.search(name)
+    assert m is not None
+    resident = m.group(1) or ""
+    rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
+    rural = f"农村{resident}居民{rest}" if "可支配" in rest else "农民" + rest
+    return [f"城镇{resident}居民{rest}", rural]
+
+
+def _previous_clause(text: str, clause_start: int) -> str:
+    """The clause before the one starting at `clause_start` (its subject list, often)."""
+    end = clause_start - 1
+    if end <= 0:
+        return ""
+    start = max(text.rfind(ch, 0, end) for ch in "，,；;：:。\n") + 1
+    return text[start:end]
+
+
+_GENERIC_PREFIX = re.compile(
+    r"(?:全市|全省|全区|全县|全州|全盟|全旗|全国|我市|我省|我区|我县|全自治区|全年|全社会|全部|实现|完成|共|累计|年度|当年|今年|去年|"
+    r"预计|初步预计|地区|本地|本级|区域|城乡居民|当地|年|，|、)*"
+)
+
+
+def indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
+    """The canonical id when the name ends with a known name (after a generic prefix such
+    as 全市) and the unit fits the indicator."""
+    return _indicator_for(f.name, f.measure, f.unit, taxonomy)
+
+
+_PARENS = re.compile(r"[（(][^）)]{0,12}[）)]")
+_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|涨幅|年均|比重|分别|均)+$")
+_SHARE_IDS = frozenset({"rd_intensity", "services_share", "hightech_share", "digital_economy_share"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _indicator_for(raw: str, measure: str, unit: str, taxonomy: Taxonomy) -> str | None:
+    from huibian.numbers import split_unit
+
+    name = _NAME_TAIL.sub("", _PARENS.sub("", raw))  # 地区生产总值(GDP)
+    by_name = taxonomy._by_name
+    ind_id = None
+    for candidate in (name, raw):
+        # the longest known name that ends the candidate, preceded only by generic words
+        for i in range(len(candidate)):
+            suffix = candidate[i:]
+            if suffix in by_name and _GENERIC_PREFIX.fullmatch(candidate[:i]):
+                ind_id = by_name[suffix]
+                break
+        if ind_id:
+            break
+    if ind_id is None:
+        return None
+    ind = taxonomy.indicators[ind_id]
+    if measure == "level" and ind.units:
+        base = split_unit(unit)[1]
+        if not any(split_unit(u)[1] == base for u in ind.units):
+            return None
+    if measure == "share" and ind_id not in _SHARE_IDS:
+        return None
+    if ind_id == "gdp" and measure == "level" and unit == "%":
+        return None
+    return ind_id
