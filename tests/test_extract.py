@@ -235,3 +235,12 @@ def test_per_capita_of_the_previous_subject_and_its_scope() -> None:
     fai = find(fs, indicator="fixed_asset_investment")
     assert (fai["scope"], fai["measure"], fai["value"]) == ("北三市", "growth", 49.7)
     assert find(fs, indicator="rural_net_income_per_capita")["value"] == 20
+
+
+def test_amount_followed_by_a_verb_or_what_was_built_is_a_fact() -> None:
+    # 阜平县 2017: 累计投资17.19亿元完成了533.5公里通村公路、15条138公里三级以上公路
+    text = REVIEW + "累计投资17.19亿元完成了533.5公里通村公路、15条138公里三级以上公路。"
+    fs = facts_of(text, year=2017, region="阜平县")
+    assert [(f["value"], f["unit"]) for f in fs] == [(17.19, "亿元"), (533.5, "公里"), (15, "条"), (138, "公里")]
+    # a capacity inside a name stays out: 奥克阳光500兆瓦多晶硅片, 5万吨级泊位
+    assert facts_of(REVIEW + "奥克阳光500兆瓦多晶硅片项目开工建设。") == []

@@ -243,7 +243,7 @@ def _classify(
             "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
         ) or re.search(r"(比重|占比)(?:由|从)", left):
             measure = "share"
-        elif re.search(r"(涨幅|增幅|增速|增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
+        elif re.search(r"(涨幅|增幅|增速|(?<!自然)增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
             measure = "growth"  # 居民消费价格涨幅3.5%: the rate is itself a growth
         if measure in ("growth", "avg_growth", "cum_growth") and p["down"].search(tail):
             value = -value

@@ -4,10 +4,11 @@ such as 以上 or 左右), found in one scan; numerals that name things (PM2.5, 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from huibian.extract.cues import CJK, patterns
+from huibian.extract.cues import CJK, cues, patterns
 from huibian.numbers import parse_number, units
 
 FOLLOW_OK = set("（(，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
@@ -158,8 +159,12 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     nxt = text[pos2 : pos2 + 1]
     if text.startswith(("大关", "台阶"), pos2):
         nxt = ""  # 突破了10亿元大关
-    if uclass in ("money", "measure") and nxt and nxt not in FOLLOW_OK:
-        if not (nxt == "的" and cmp == "eq"):
+    if uclass in ("money", "measure") and nxt and nxt not in FOLLOW_OK and not (nxt == "的" and cmp == "eq"):
+        # a noun right after an amount makes it a size class or part of a name (500兆瓦多晶硅片,
+        # 10亿元企业); a verb does not (投资3亿元实施…); nor does what a length or area was built as
+        # (533.5公里通村公路)
+        base = units().base.get(unit, (1.0, unit))[1] if unit else ""
+        if not (_starts_verb(text, pos2) or (uclass == "measure" and base in _BUILT_UNITS)):
             return None
     if nxt == "级":
         return None
@@ -171,6 +176,19 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
 
 
 _ENUM_END = re.compile(r"等[\d一二三四五六七八九十百]+(?:个|项|家|户|批)")
+
+
+_BUILT_UNITS = frozenset({"米", "平方米"})  # lengths and areas: 公里, 平方公里, 亩, 公顷 convert to these
+
+
+def _starts_verb(text: str, pos: int) -> bool:
+    """Whether the words at `pos` begin with a verb that an amount can precede (cue data)."""
+    return text.startswith(_verbs_after_amount(), pos)
+
+
+@functools.cache
+def _verbs_after_amount() -> tuple[str, ...]:
+    return tuple(cues()["verbs_after_amount"])
 
 
 def _named_item(text: str, pos: int, end: int) -> bool:
