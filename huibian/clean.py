@@ -39,6 +39,7 @@ class CleanConfig:
     line_trim: bool = True  # spaces and tabs at the start and end of a line
     space_removed: bool = True  # `7200 万吨` → `7200万吨`; `市长 刘凤海` stays
     digit_space_join: bool = True  # `36.5 9亿元` → `36.59亿元`: a scraper's space inside a number
+    wrapped_line_join: bool = False  # typeset text (PDF): a full-width line runs on; the pipeline turns it on for PDFs
     page_break_join: bool = True  # `微\n\n地形` → `微地形`
 
 
@@ -201,6 +202,29 @@ def fix_digit_space_join(text: str) -> list[Edit]:
     return edits
 
 
+def fix_wrapped_line_join(text: str) -> list[Edit]:
+    """Join lines that typesetting wrapped (PDF text): a line as wide as the page's full
+    lines (its 90th-percentile width) continues on the next line, whatever punctuation
+    it ends with (`…增长75%；` at the margin), unless it ends a sentence or the next line
+    opens a heading. Shorter lines are left to `page_break_join`."""
+    lines = text.split("\n")
+    widths = sorted(len(x) for x in lines if len(x) >= 10)
+    if len(widths) < 20:
+        return []
+    full = widths[int(len(widths) * 0.9)]
+    heading = _rules()["heading_start"]
+    edits: list[Edit] = []
+    pos = 0
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        end = pos + len(line)
+        wrapped = len(line) >= full * 0.9 and line[-1] not in "。！？：:!?"
+        continues = bool(nxt) and (bool(_HAN_CHAR.match(nxt)) or nxt[0].isdigit()) and not heading.match(nxt)
+        if wrapped and continues:
+            edits.append((end, end + 1, ""))
+        pos = end + 1
+    return edits
+
+
 def fix_page_break_join(text: str) -> list[Edit]:
     """Join a paragraph that a page break cut in two (`微\\n\\n地形` → `微地形`).
 
@@ -270,6 +294,7 @@ _FIXES: dict[str, Callable[[str], list[Edit]]] = {
     "line_trim": fix_line_trim,
     "space_removed": fix_space_removed,
     "digit_space_join": fix_digit_space_join,
+    "wrapped_line_join": fix_wrapped_line_join,
     "page_break_join": fix_page_break_join,
 }
 

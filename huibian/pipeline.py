@@ -27,7 +27,7 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
     """Turn one file into its reports. Raises ReadError / HuibianError on bad input."""
     path = Path(path)
     doc = read.read_file(path, max_bytes=options.max_bytes)
-    cleaned = clean.clean(doc.text)
+    cleaned = clean.clean(doc.text, clean.CleanConfig(wrapped_line_join=doc.format == "pdf"))
     metas = split.split(cleaned.text, doc, region=options.region, year=options.year)
     taxonomy = Taxonomy.load(options.taxonomy_path)
     out: list[ProcessedReport] = []

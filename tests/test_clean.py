@@ -212,3 +212,15 @@ def test_digit_space_join_repairs_numbers_split_by_a_scraper() -> None:
     joins = [r for r in c.repairs if r.kind == "digit_space_join"]
     assert joins and all(r.before == " " and r.after == "" for r in joins)
     assert all(text[r.source_start : r.source_end] == " " for r in joins)
+
+
+def test_wrapped_line_join_rejoins_typeset_lines_but_not_headings() -> None:
+    # the book's 锦州 review paragraph, typeset at 40 characters a line as a PDF page would be
+    book = (SHARED / "corpus" / "books" / "000_a4dd6afc1d6d7e9f.txt").read_text(encoding="utf-8")
+    para = next(line for line in book.splitlines() if line.startswith("按可比口径初步预计"))
+    lines = [para[i : i + 40] for i in range(0, len(para), 40)]
+    text = "\n".join(["一、2011年工作回顾"] + lines * 4 + ["（一）沿海经济带建设实现新突破"] + lines * 4)
+    c = clean(text, CleanConfig(wrapped_line_join=True, page_break_join=False))
+    assert c.text.count(para) == 8  # every wrapped line joined (8 copies), even after 增长75%；
+    assert "\n（一）沿海经济带建设实现新突破\n" in c.text and c.text.startswith("一、2011年工作回顾\n")
+    assert clean(text).text.count(para) < 8  # off by default: web and txt lines are not typeset

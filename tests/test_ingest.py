@@ -159,3 +159,34 @@ def test_bulk_load_without_index_then_index(tmp_path: Path) -> None:
     hits = huibian.open(db, readonly=True).search("光伏")
     assert set(hits["report"]) == {"锦州市-2012"} and hits.attrs["total"] == 1
     assert "0 report(s) indexed" in run("index", "--db", str(db)).stdout  # nothing left to do
+
+
+def test_book_as_pdf_gives_the_same_headline_facts_as_the_text(tmp_path: Path) -> None:
+    """The book typeset into a real PDF (reportlab, a built-in CJK font, 40 characters a
+    line) goes through the same pipeline: wrapped lines are rejoined before extraction."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = tmp_path / "book.pdf"
+    c = canvas.Canvas(str(pdf))
+    y = 800
+    c.setFont("STSong-Light", 10)
+    for para in BOOK.read_text(encoding="utf-8").split("\n"):
+        for i in range(0, max(len(para), 1), 40):
+            c.drawString(30, y, para[i : i + 40])
+            y -= 14
+            if y < 40:
+                c.showPage()
+                c.setFont("STSong-Light", 10)
+                y = 800
+    c.save()
+    key = ["report", "indicator", "period", "kind", "measure", "value", "cmp"]
+    got = {}
+    for name, path in (("pdf", pdf), ("txt", BOOK)):
+        db = tmp_path / f"{name}.db"
+        assert run("ingest", str(path), "--db", str(db)).returncode == 0
+        f = huibian.open(db, readonly=True).facts()
+        got[name] = sorted(map(tuple, f[f["indicator"].notna()][key].astype(str).values.tolist()))
+    assert got["pdf"] == got["txt"] and len(got["txt"]) > 60
