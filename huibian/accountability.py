@@ -21,6 +21,11 @@ The rule is deterministic (ties broken by report id and position).
 `met` is judged on the signed values by the target's cmp (huibian/data/accountability.yaml)
 with the indicator's direction from the taxonomy; it is null when the outcome is
 missing or in a unit that cannot be converted.
+
+Cost. Linking reads the candidate facts in one query and works on whole columns (a
+10,000-report store links in seconds); a call filtered by region, indicator or year
+reads only its part of the store. A Database keeps the tables it computed in a
+LinkCache until `store_version` says the store changed (a commit by any connection).
 """
 
 from __future__ import annotations
@@ -29,11 +34,15 @@ import csv
 import functools
 import math
 import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -206,11 +215,20 @@ def places(conn: sqlite3.Connection) -> pd.DataFrame:
     rows = conn.execute(
         "SELECT id, region, year, level, parent, date, source, admin_code FROM reports ORDER BY year, region, id"
     ).fetchall()
+    # many reports share a (code, year): describe each once (a pure function of the two)
+    memo: dict[tuple[str, int], resolve.Resolution] = {}
+
+    def describe(code: str, year: int) -> resolve.Resolution:
+        res = memo.get((code, year))
+        if res is None:
+            res = memo[(code, year)] = resolve.describe(code, year)
+        return res
+
     out = []
     for r in rows:
         r = dict(r)
         if r["admin_code"]:
-            res = resolve.describe(r["admin_code"], r["year"])
+            res = describe(r["admin_code"], r["year"])
         else:
             meta = ReportMeta(
                 id=r["id"],
@@ -227,11 +245,13 @@ def places(conn: sqlite3.Connection) -> pd.DataFrame:
             if res.status == "ambiguous":
                 text = conn.execute("SELECT text FROM reports WHERE id = ?", (r["id"],)).fetchone()[0]
                 res = resolve.resolve_report(meta, text)
-        out.append(_place_row(r, res))
+        out.append(_place_row(r, res, describe))
     return pd.DataFrame(out, columns=PLACE_COLUMNS)
 
 
-def _place_row(r: dict[str, Any], res: resolve.Resolution) -> dict[str, Any]:
+def _place_row(
+    r: dict[str, Any], res: resolve.Resolution, describe: Callable[[str, int], resolve.Resolution]
+) -> dict[str, Any]:
     parent = res.parent
     prov = next((a for a in res.chain if a.level == "province"), None)
     if res.level == "province":
@@ -239,7 +259,7 @@ def _place_row(r: dict[str, Any], res: resolve.Resolution) -> dict[str, Any]:
     place = res.current_code or res.code or f"?{r['region']}"
     parent_place = None
     if parent is not None:
-        parent_place = resolve.describe(parent.code, r["year"]).current_code or parent.code
+        parent_place = describe(parent.code, r["year"]).current_code or parent.code
     return {
         "report": r["id"],
         "region": r["region"],
@@ -358,62 +378,234 @@ def stats(conn: sqlite3.Connection) -> pd.DataFrame:
     )
 
 
+# -- the store's version: what a kept result depends on ------------------------------------
+
+
+def store_version(conn: sqlite3.Connection) -> tuple[int, int, int] | None:
+    """A key that changes whenever the store seen through `conn` may have changed.
+
+    `PRAGMA data_version` moves when another connection (this process or another)
+    commits, `schema_version` on any schema change, `total_changes` when this connection
+    writes. None inside an open write transaction: what it reads may yet be rolled back.
+    The three are exact for one connection, and cost three calls to SQLite.
+    """
+    if conn.in_transaction:
+        return None
+    data = conn.execute("PRAGMA data_version").fetchone()[0]
+    schema = conn.execute("PRAGMA schema_version").fetchone()[0]
+    return (data, schema, conn.total_changes)
+
+
+class LinkCache:
+    """Linked tables of one connection's store, kept until the store changes.
+
+    A Database holds one for its connection (never a module-wide cache: a connection
+    and its tables live only as long as their Database). Every value is dropped when
+    `store_version` moves, so an ingest through the same Database, or a commit by
+    another process, is seen by the next call.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._version: tuple[int, int, int] | None = None
+        self._values: dict[str, Any] = {}
+
+    def get(self, conn: sqlite3.Connection, name: str, compute: Callable[[], Any]) -> Any:
+        """The kept value `name`, computed (and kept) when the store changed since."""
+        with self._lock:
+            version = store_version(conn)
+            if version is None:
+                return compute()
+            if version != self._version:
+                self._version, self._values = version, {}
+            if name in self._values:
+                return self._values[name]
+            value = compute()
+            # kept under the version read before computing (a commit meanwhile makes it stale),
+            # unless a nested call saw the store move on: then it is not kept at all
+            if self._version == version:
+                self._values[name] = value
+            return value
+
+    def peek(self, conn: sqlite3.Connection, name: str) -> Any:
+        """The kept value `name` if the store is unchanged since it was computed, else None."""
+        with self._lock:
+            version = store_version(conn)
+            if version is None or version != self._version:
+                return None
+            return self._values.get(name)
+
+
+def _kept(
+    cache: LinkCache | None, conn: sqlite3.Connection, name: str, whole: bool, compute: Callable[[], Any]
+) -> Any:
+    """A whole table from the cache: computed and kept on a whole-store call; on a filtered
+    call only taken if already there (None: the call computes just its part)."""
+    if cache is None:
+        return None
+    return cache.get(conn, name, compute) if whole else cache.peek(conn, name)
+
+
+def _places(conn: sqlite3.Connection, cache: LinkCache | None) -> pd.DataFrame:
+    return cache.get(conn, "places", lambda: places(conn)) if cache is not None else places(conn)
+
+
 # -- choosing facts -------------------------------------------------------------------------
 
 
-def _facts(conn: sqlite3.Connection) -> pd.DataFrame:
-    df = pd.read_sql_query(
-        "SELECT f.id, f.report_id AS report, f.indicator, f.period, f.base_period, f.kind, f.measure, f.value,"
-        " f.value_hi, f.unit, f.cmp, f.quote, f.start, f.section, f.value_base, f.unit_base, r.year"
-        " FROM facts f JOIN reports r ON r.id = f.report_id"
-        " WHERE f.indicator IS NOT NULL AND f.scope = '' AND f.value IS NOT NULL",
-        conn,
+@dataclass(frozen=True)
+class _Only:
+    """The part of the store a filtered call needs: facts of these places / indicator / period.
+
+    Every choice of a fact is made within one (place or report, period, indicator, measure)
+    group, so dropping whole places, indicators or periods first changes no other choice.
+    """
+
+    places: frozenset[str] | None = None
+    indicator: str | None = None
+    period: int | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.places is None and self.indicator is None and self.period is None
+
+
+_WHOLE = _Only()
+
+# beyond this many reports a place filter is applied after reading (SQL parameters are bounded)
+_MAX_IN = 900
+# numeric columns of _facts that may be null: float whatever part of the store is read
+_FACT_DTYPES = {
+    "base_period": "float64",
+    "value_hi": "float64",
+    "section": "float64",
+    "value_base": "float64",
+}
+# sections nest a few deep; the bound stops a cycle of parents in a damaged store
+_MAX_DEPTH = 64
+
+
+def _facts(conn: sqlite3.Connection, pl: pd.DataFrame, only: _Only = _WHOLE) -> pd.DataFrame:
+    """Facts that may be a target or an outcome, each with its report's year and place, and
+    whether its section (or an ancestor) has a target role (`in_targets`) / an outcome role
+    (`in_review`)."""
+    rules = _rules()
+    kinds = ["target", *rules["outcome_kinds"]]
+    sql = (
+        "SELECT id, report_id AS report, indicator, period, base_period, kind, measure, value, value_hi,"
+        " unit, cmp, quote, start, section, value_base, unit_base FROM facts"
+        " WHERE indicator IS NOT NULL AND scope = '' AND value IS NOT NULL"
+        f" AND kind IN ({','.join('?' * len(kinds))})"
     )
-    roles = _section_roles(conn)
-    df["roles"] = [
-        roles.get((r, s), frozenset()) if s == s and s is not None else frozenset()
-        for r, s in zip(df["report"], df["section"], strict=True)
-    ]
+    params: list[Any] = kinds
+    if only.indicator is not None:
+        sql += " AND indicator = ?"
+        params.append(only.indicator)
+    if only.period is not None:
+        sql += " AND period = ?"
+        params.append(int(only.period))
+    reports: list[str] | None = None
+    if only.places is not None:
+        reports = list(pl.loc[pl["place"].isin(only.places), "report"])
+        if len(reports) > _MAX_IN:
+            reports = None  # read all, keep the places' rows below
+        else:
+            sql += f" AND report_id IN ({','.join('?' * len(reports))})"
+            params += reports
+    df = _query(conn, sql, params, _FACT_DTYPES)
+    df = df.merge(pl[["report", "year", "place"]], on="report", how="inner")
+    if only.places is not None:
+        df = df[df["place"].isin(only.places)]
+    flags = _section_flags(
+        conn, reports, {"in_targets": rules["target_roles"], "in_review": rules["outcome_roles"]}
+    )
+    at = flags.index.get_indexer(pd.MultiIndex.from_arrays([df["report"], df["section"].astype("Int64")]))
+    for name in flags.columns:
+        flag = np.zeros(len(df), dtype=bool)
+        flag[at >= 0] = flags[name].to_numpy()[at[at >= 0]]
+        df[name] = flag
     return df
 
 
-def _section_roles(conn: sqlite3.Connection) -> dict[tuple[str, int], frozenset[str]]:
-    """(report, section idx) → the roles of the section and its ancestors."""
-    secs: dict[tuple[str, int], tuple[int | None, str]] = {
-        (r, i): (p, role)
-        for r, i, p, role in conn.execute("SELECT report_id, idx, parent, role FROM sections")
-    }
-    out: dict[tuple[str, int], frozenset[str]] = {}
-    for rep, idx in secs:
-        roles, cur, seen = set(), idx, set()
-        while cur is not None and (rep, cur) in secs and cur not in seen:
-            seen.add(cur)
-            parent, role = secs[(rep, cur)]
-            roles.add(role)
-            cur = parent
-        out[(rep, int(idx))] = frozenset(roles)
-    return out
+def _query(conn: sqlite3.Connection, sql: str, params: list[Any], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A query as a DataFrame, read as plain tuples (sqlite3.Row costs more than the query)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    try:
+        cur.execute(sql, params)
+        columns = [d[0] for d in cur.description]
+        df = pd.DataFrame.from_records(cur.fetchall(), columns=columns, coerce_float=True)
+    finally:
+        cur.close()
+    return df.astype(dtypes)
 
 
-def _pick(df: pd.DataFrame, keys: list[str], roles: list[str]) -> pd.DataFrame:
-    """One row per key: first inside a section with one of `roles`, else first in the text."""
+def _section_flags(
+    conn: sqlite3.Connection, reports: list[str] | None, wanted: dict[str, list[str]]
+) -> pd.DataFrame:
+    """Per (report, section idx), for each name in `wanted`: whether the section or one of its
+    ancestors has one of the name's roles (sections of `reports`, or of all reports)."""
+    sql, params = "SELECT report_id AS report, idx, parent, role FROM sections", []
+    if reports is not None:
+        sql += f" WHERE report_id IN ({','.join('?' * len(reports))})"
+        params = list(reports)
+    sec = _query(conn, sql, params, {"parent": "float64"})
+    index = pd.MultiIndex.from_arrays([sec["report"], sec["idx"].astype("Int64")])
+    # each section's parent as a row number (-1: none, or not in the table), then walk up
+    up = index.get_indexer(pd.MultiIndex.from_arrays([sec["report"], sec["parent"].astype("Int64")]))
+    up[sec["parent"].isna().to_numpy()] = -1
+    out = {}
+    for name, roles in wanted.items():
+        has = sec["role"].isin(roles).to_numpy()
+        flag, cur = has.copy(), up.copy()
+        for _ in range(_MAX_DEPTH):
+            live = cur >= 0
+            if not live.any():
+                break
+            flag[live] |= has[cur[live]]
+            cur[live] = up[cur[live]]
+        out[name] = flag
+    return pd.DataFrame(out, index=index)
+
+
+def _pick(df: pd.DataFrame, keys: list[str], in_role: str) -> pd.DataFrame:
+    """One row per key: first inside a section with the role (column `in_role`), else first in the text."""
     if df.empty:
         return df
-    df = df.assign(_off=[0 if r & set(roles) else 1 for r in df["roles"]])
+    df = df.assign(_off=np.where(df[in_role].to_numpy(), 0, 1))
     df = df.sort_values(["_off", "report", "start", "id"], kind="stable")
     return df.drop_duplicates(keys, keep="first").drop(columns="_off")
 
 
-def _linked(conn: sqlite3.Connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(picked targets, picked outcomes, places), each fact with its report's place."""
-    pl = places(conn)
-    facts = _facts(conn).merge(pl[["report", "place"]], on="report", how="left")
+def _link(conn: sqlite3.Connection, pl: pd.DataFrame, only: _Only) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(picked targets, picked outcomes) of the part `only` of the store, each with its place."""
+    facts = _facts(conn, pl, only)
     rules = _rules()
     t = facts[(facts["kind"] == "target") & (facts["period"] >= facts["year"])]
-    t = _pick(t, ["report", "period", "indicator", "measure"], rules["target_roles"])
+    t = _pick(t, ["report", "period", "indicator", "measure"], "in_targets")
     o = facts[facts["kind"].isin(rules["outcome_kinds"]) & (facts["year"] == facts["period"] + 1)]
-    o = _pick(o, ["place", "period", "indicator", "measure"], rules["outcome_roles"])
-    return t, o, pl
+    o = _pick(o, ["place", "period", "indicator", "measure"], "in_review")
+    return t, o
+
+
+def _linked(
+    conn: sqlite3.Connection, pl: pd.DataFrame, only: _Only = _WHOLE, cache: LinkCache | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`_link`, through the cache: the whole store's links are kept and a part is cut from them."""
+    whole = _kept(cache, conn, "linked", only.whole, lambda: _link(conn, pl, _WHOLE))
+    if whole is None:
+        return _link(conn, pl, only)
+    return tuple(_cut(df, only) for df in whole)  # type: ignore[return-value]
+
+
+def _cut(df: pd.DataFrame, only: _Only) -> pd.DataFrame:
+    if only.places is not None:
+        df = df[df["place"].isin(only.places)]
+    if only.indicator is not None:
+        df = df[df["indicator"] == only.indicator]
+    if only.period is not None:
+        df = df[df["period"] == int(only.period)]
+    return df
 
 
 # -- judging -----------------------------------------------------------------------------------
@@ -452,19 +644,6 @@ def _num(v: Any) -> float | None:
     return None if _nan(v) else float(v)
 
 
-def _in_target_unit(t: pd.Series, o: pd.Series) -> tuple[float | None, str]:
-    """The outcome expressed in the target's unit, or None with the reason."""
-    if o is None:
-        return None, ""
-    if t["unit"] == o["unit"]:
-        return _num(o["value"]), ""
-    tb, ob = t["unit_base"], o["unit_base"]
-    if tb and tb == ob and not _nan(t["value_base"]) and not _nan(o["value_base"]) and t["value"]:
-        factor = t["value_base"] / t["value"]
-        return o["value_base"] / factor, ""
-    return None, f"units differ ({t['unit']} / {o['unit']})"
-
-
 # -- the tables ------------------------------------------------------------------------------------
 
 
@@ -475,83 +654,179 @@ def targets(
     indicator: str | None = None,
     year: int | None = None,
     taxonomy: Taxonomy | None = None,
+    cache: LinkCache | None = None,
 ) -> pd.DataFrame:
-    """Each target beside the outcome the next report states for it (TARGET_COLUMNS)."""
-    t, o, pl = _linked(conn)
+    """Each target beside the outcome the next report states for it (TARGET_COLUMNS).
+
+    With a `cache` (Database.targets passes its own) the whole table is kept until the
+    store changes; a filtered call with nothing kept links only the part it needs.
+    """
+    pl = _places(conn, cache)
+    only = _only(pl, region, indicator, year)
+    whole = _kept(
+        cache if taxonomy is None else None,
+        conn,
+        "targets",
+        only.whole,
+        lambda: _targets_table(conn, pl, *_linked(conn, pl, _WHOLE, cache), None),
+    )
+    df = whole if whole is not None else _targets_table(conn, pl, *_linked(conn, pl, only, cache), taxonomy)
+    return _finish(_filter(df, pl, region=region, indicator=indicator, year=year), _TARGET_FLOATS)
+
+
+def _only(pl: pd.DataFrame, region: str | None, indicator: str | None, year: int | None) -> _Only:
+    return _Only(
+        places=frozenset(_region_keys(pl, region)) if region else None,
+        indicator=indicator or None,
+        period=int(year) if year is not None else None,
+    )
+
+
+def _targets_table(
+    conn: sqlite3.Connection, pl: pd.DataFrame, t: pd.DataFrame, o: pd.DataFrame, taxonomy: Taxonomy | None
+) -> pd.DataFrame:
+    """The targets table of the picked targets `t` and outcomes `o`, in its order.
+
+    Column-wise: each target is joined to its outcome by (place, period, indicator, measure),
+    then met and gap are computed on whole columns (a row loop costs seconds on a big store).
+    """
     tax = taxonomy or Taxonomy.load()
-    pct_units = set(_rules()["percent_units"])
-    outcomes = {(r.place, r.period, r.indicator, r.measure): r for r in _rows(o)}
-    info = pl.set_index("report")
+    rules = _rules()
+    keys = ["place", "period", "indicator", "measure"]
+    ocols = ["report", "value", "unit", "kind", "quote", "start", "base_period", "value_base", "unit_base"]
+    m = t.merge(o[keys + ocols].rename(columns={c: f"o_{c}" for c in ocols}), on=keys, how="left")
+    m = m.merge(pl[["report", "region", "admin_code", "current_code", "level"]], on="report", how="left")
+    linked = m["o_report"].notna().to_numpy()
+    # an outcome counted from another base year (比2010年翻一番) is not this target's outcome
+    clash = linked & (m["base_period"].notna() & m["o_base_period"].notna()).to_numpy()
+    clash = clash & (m["base_period"] != m["o_base_period"]).to_numpy()
+    linked = linked & ~clash
+    # the outcome in the target's unit: as stated, or through the base unit (亿元 ↔ 万元)
+    value, o_value = m["value"].to_numpy(float), m["o_value"].to_numpy(float)
+    same_unit = (m["unit"] == m["o_unit"]).to_numpy(bool)
+    base = (
+        (m["unit_base"].notna() & (m["unit_base"] != "") & (m["unit_base"] == m["o_unit_base"])).to_numpy(
+            bool
+        )
+        & m["value_base"].notna().to_numpy()
+        & m["o_value_base"].notna().to_numpy()
+        & (value != 0)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        via_base = m["o_value_base"].to_numpy(float) / (m["value_base"].to_numpy(float) / value)
+    ov = np.where(linked & same_unit, o_value, np.where(linked & ~same_unit & base, via_base, np.nan))
+    units_differ = linked & ~same_unit & ~base
+    # why there is no outcome (or met cannot be told)
+    note = np.full(len(m), None, dtype=object)
+    has_next = pd.MultiIndex.from_arrays([m["place"], m["period"] + 1]).isin(
+        pd.MultiIndex.from_arrays([pl["place"], pl["year"]])
+    )
+    note[~linked & ~clash & has_next] = "no outcome stated"
+    at = np.flatnonzero(~linked & ~clash & ~has_next)
+    note[at] = [f"no report for {p + 1} in the store" for p in m["period"].iloc[at].tolist()]
+    at = np.flatnonzero(units_differ)
+    note[at] = [f"units differ ({u} / {ou})" for u, ou in _columns(m.iloc[at], "unit", "o_unit")]
+    at = np.flatnonzero(clash)
+    note[at] = [
+        f"outcome counts from {ob}, target from {b}"
+        for b, ob in _columns(m.iloc[at], "base_period", "o_base_period")
+    ]
+    direction = m["indicator"].map({i: tax.direction(i) for i in m["indicator"].unique()})
+    percent = m["unit"].isin(rules["percent_units"]) | m["measure"].isin(_PERCENT_MEASURES)
     official = _official(conn)
-    out = []
-    for tr in _rows(t):
-        orow = outcomes.get((tr.place, tr.period, tr.indicator, tr.measure))
-        note = ""
-        if orow is not None and _base_clash(tr, orow):
-            orow, note = None, f"outcome counts from {orow.base_period}, target from {tr.base_period}"
-        ov, why = _in_target_unit(
-            pd.Series(tr._asdict()), pd.Series(orow._asdict()) if orow is not None else None
-        )
-        note = note or why
-        if orow is None and not note:
-            has_next = (pl["place"] == tr.place) & (pl["year"] == tr.period + 1)
-            note = "no outcome stated" if has_next.any() else f"no report for {tr.period + 1} in the store"
-        direction = tax.direction(tr.indicator)
-        percent = tr.unit in pct_units or tr.measure in (
-            "growth",
-            "avg_growth",
-            "cum_growth",
-            "share",
-            "change_pp",
-        )
-        p = info.loc[tr.report]
-        met = judge(tr.cmp, tr.value, _num(tr.value_hi), ov, direction, percent)
-        off = official.get((p["admin_code"], tr.period, tr.indicator, tr.measure))
-        if off is None and p["current_code"]:
-            off = official.get((p["current_code"], tr.period, tr.indicator, tr.measure))
-        out.append(
-            {
-                "region": p["region"],
-                "admin_code": p["admin_code"],
-                "current_code": p["current_code"],
-                "level": p["level"],
-                "indicator": tr.indicator,
-                "year": int(tr.period),
-                "measure": tr.measure,
-                "horizon": "annual" if tr.period == tr.year else "multi-year",
-                "unit": tr.unit,
-                "target_value": tr.value,
-                "target_value_hi": _num(tr.value_hi),
-                "target_cmp": tr.cmp,
-                "target_quote": tr.quote,
-                "target_report": tr.report,
-                "outcome_value": _num(orow.value) if orow is not None else None,
-                "outcome_unit": orow.unit if orow is not None else None,
-                "outcome_kind": orow.kind if orow is not None else None,
-                "outcome_quote": orow.quote if orow is not None else None,
-                "outcome_report": orow.report if orow is not None else None,
-                "met": met,
-                "gap": None if ov is None else round(ov - tr.value, 6),
-                "official_value": off,
-                "official_met": judge(tr.cmp, tr.value, _num(tr.value_hi), off, direction, percent),
-                "official_gap": None if off is None else round(off - tr.value, 6),
-                "claim_gap": None if off is None or ov is None else round(ov - off, 6),
-                "note": note or None,
-                "target_start": int(tr.start),
-                "target_end": int(tr.start) + len(tr.quote),
-                "outcome_start": int(orow.start) if orow is not None else None,
-                "outcome_end": int(orow.start) + len(orow.quote) if orow is not None else None,
-            }
-        )
-    df = _typed(pd.DataFrame(out, columns=TARGET_COLUMNS), ["met", "official_met"])
-    df = _filter(df, pl, region=region, indicator=indicator, year=year)
-    return df.sort_values(
-        ["region", "year", "indicator", "measure", "target_report"], kind="stable"
-    ).reset_index(drop=True)
+    off = np.array(
+        [
+            official.get(
+                (code, period, ind, meas),
+                official.get((cur, period, ind, meas)) if cur == cur and cur else None,
+            )
+            for code, cur, period, ind, meas in _columns(
+                m, "admin_code", "current_code", "period", "indicator", "measure"
+            )
+        ],
+        dtype=float,
+    )
+    judged = functools.partial(
+        _judge_all, m["cmp"], value, m["value_hi"].to_numpy(float), direction=direction, percent=percent
+    )
+    start = m["start"].to_numpy()
+    o_start = np.where(linked, m["o_start"].to_numpy(float), np.nan)
+    keep = pd.Series(linked, index=m.index)
+    df = pd.DataFrame(
+        {
+            "region": m["region"],
+            "admin_code": m["admin_code"],
+            "current_code": m["current_code"],
+            "level": m["level"],
+            "indicator": m["indicator"],
+            "year": m["period"].astype("int64"),
+            "measure": m["measure"],
+            "horizon": np.where(m["period"] == m["year"], "annual", "multi-year"),
+            "unit": m["unit"],
+            "target_value": value,
+            "target_value_hi": m["value_hi"],
+            "target_cmp": m["cmp"],
+            "target_quote": m["quote"],
+            "target_report": m["report"],
+            "outcome_value": np.where(linked, o_value, np.nan),
+            "outcome_unit": m["o_unit"].where(keep),
+            "outcome_kind": m["o_kind"].where(keep),
+            "outcome_quote": m["o_quote"].where(keep),
+            "outcome_report": m["o_report"].where(keep),
+            "met": judged(ov),
+            "gap": np.round(ov - value, 6),
+            "official_value": off,
+            "official_met": judged(off),
+            "official_gap": np.round(off - value, 6),
+            "claim_gap": np.round(ov - off, 6),
+            "note": note,
+            "target_start": start.astype("int64"),
+            "target_end": start + m["quote"].str.len().to_numpy(),
+            "outcome_start": o_start,
+            "outcome_end": o_start + m["o_quote"].str.len().to_numpy(float),
+        },
+        columns=TARGET_COLUMNS,
+    )
+    df = _typed(df, ["met", "official_met"], _TARGET_FLOATS, ["year", "target_start", "target_end"])
+    return df.sort_values(["region", "year", "indicator", "measure", "target_report"], kind="stable")
 
 
-def _base_clash(t: Any, o: Any) -> bool:
-    return not _nan(t.base_period) and not _nan(o.base_period) and int(t.base_period) != int(o.base_period)
+_PERCENT_MEASURES = ("growth", "avg_growth", "cum_growth", "share", "change_pp")
+
+
+def _judge_all(
+    cmp: pd.Series,
+    target: np.ndarray,
+    target_hi: np.ndarray,
+    outcome: np.ndarray,
+    *,
+    direction: pd.Series,
+    percent: pd.Series,
+) -> pd.arrays.BooleanArray:
+    """`judge` on whole columns (NaN outcome → NA)."""
+    cmp, higher, lower = (
+        cmp.to_numpy(object),
+        (direction == "higher").to_numpy(bool),
+        (direction == "lower").to_numpy(bool),
+    )
+    a, eps = _rules()["approx"], 1e-9
+    tol = np.where(
+        percent.to_numpy(bool), a["percent_tolerance_pp"], np.abs(target) * a["level_tolerance_share"]
+    )
+    lo, hi = np.fmin(target, target_hi), np.fmax(target, target_hi)
+    with np.errstate(invalid="ignore"):
+        met = np.select(
+            [cmp == "ge", cmp == "le", cmp == "approx", (cmp == "range") & ~np.isnan(target_hi)],
+            [
+                outcome >= target - eps,
+                outcome <= target + eps,
+                np.abs(outcome - target) <= tol + eps,
+                ((lo - eps <= outcome) & (outcome <= hi + eps))
+                | np.where(higher, outcome > hi, outcome < lo),
+            ],
+            default=np.where(lower, outcome <= target + eps, outcome >= target - eps),
+        )
+    return pd.array(np.where(np.isnan(outcome) | np.isnan(target), None, met), dtype="boolean")
 
 
 def _official(conn: sqlite3.Connection) -> dict[tuple[str, int, str, str], float]:
@@ -570,72 +845,25 @@ def levels(
     region: str | None = None,
     indicator: str | None = None,
     year: int | None = None,
+    cache: LinkCache | None = None,
 ) -> pd.DataFrame:
     """Each place's target beside its parent's and its children's (the escalation table).
 
     One row per (place, year, indicator, measure, horizon) target. `--region R` keeps R's
     row and its children's rows (each with R as parent), so R's whole step down shows.
+    `cache` as in `targets`.
     """
-    t, _o, pl = _linked(conn)
-    info = pl.set_index("report")
-    t = t.assign(
-        horizon=["annual" if p == y else "multi-year" for p, y in zip(t["period"], t["year"], strict=True)],
-        parent_place=[info.loc[r, "parent_place"] for r in t["report"]],
+    pl = _places(conn, cache)
+    # a row needs its parent's and children's targets: only indicator and year narrow the linking
+    only = _Only(indicator=indicator or None, period=int(year) if year is not None else None)
+    whole = _kept(
+        cache,
+        conn,
+        "levels",
+        only.whole,  # with --region alone the whole table is computed anyway: keep it
+        lambda: _levels_table(pl, _linked(conn, pl, _WHOLE, cache)[0]),
     )
-    # one target per place and key: the earliest report (a plan's own report for multi-year targets)
-    t = t.sort_values(["year", "report"], kind="stable").drop_duplicates(
-        ["place", "period", "indicator", "measure", "horizon"]
-    )
-    by_place = {(r.place, r.period, r.indicator, r.measure, r.horizon): r for r in _rows(t)}
-    kids: dict[tuple, list] = {}
-    for r in _rows(t):
-        if r.parent_place:
-            kids.setdefault((r.parent_place, r.period, r.indicator, r.measure, r.horizon), []).append(r)
-    out = []
-    for r in _rows(t):
-        p = info.loc[r.report]
-        par = (
-            by_place.get((r.parent_place, r.period, r.indicator, r.measure, r.horizon))
-            if r.parent_place
-            else None
-        )
-        ch = sorted(
-            kids.get((r.place, r.period, r.indicator, r.measure, r.horizon), []), key=lambda x: x.place
-        )
-        vals = [float(c.value) for c in ch]
-        mean = round(sum(vals) / len(vals), 6) if vals else None
-        out.append(
-            {
-                "year": int(r.period),
-                "indicator": r.indicator,
-                "measure": r.measure,
-                "horizon": r.horizon,
-                "region": p["region"],
-                "admin_code": p["admin_code"],
-                "level": p["level"],
-                "target_value": r.value,
-                "target_value_hi": _num(r.value_hi),
-                "target_cmp": r.cmp,
-                "target_report": r.report,
-                "parent_region": info.loc[par.report, "region"] if par is not None else p["parent_region"],
-                "parent_code": p["parent_code"],
-                "parent_target": par.value if par is not None else None,
-                "parent_cmp": par.cmp if par is not None else None,
-                "diff_parent": round(r.value - par.value, 6) if par is not None else None,
-                "children_n": len(ch),
-                "children_mean": mean,
-                "children_min": min(vals) if vals else None,
-                "children_max": max(vals) if vals else None,
-                "diff_children_mean": round(mean - r.value, 6) if mean is not None else None,
-                "children": "; ".join(
-                    f"{info.loc[c.report, 'region']} {_cmp_mark(c.cmp)}{_show(c.value)}" for c in ch
-                )
-                or None,
-                "_place": r.place,
-                "_parent_place": r.parent_place,
-            }
-        )
-    df = pd.DataFrame(out, columns=[*LEVEL_COLUMNS, "_place", "_parent_place"])
+    df = whole if whole is not None else _levels_table(pl, _linked(conn, pl, only, cache)[0])
     if region:
         keys = _region_keys(pl, region)
         df = df[df["_place"].isin(keys) | df["_parent_place"].isin(keys)]
@@ -643,10 +871,71 @@ def levels(
         df = df[df["indicator"] == indicator]
     if year is not None:
         df = df[df["year"] == int(year)]
+    return _finish(df.drop(columns=["_place", "_parent_place", "_lv"]), _LEVEL_FLOATS)
+
+
+def _levels_table(pl: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
+    """The escalation table of the picked targets `t`, in its order, with the place keys."""
+    info = _by_report(pl)
+    t = t.assign(
+        horizon=["annual" if p == y else "multi-year" for p, y in zip(t["period"], t["year"], strict=True)],
+        parent_place=[info[r]["parent_place"] for r in t["report"]],
+    )
+    # one target per place and key: the earliest report (a plan's own report for multi-year targets)
+    t = t.sort_values(["year", "report"], kind="stable").drop_duplicates(
+        ["place", "period", "indicator", "measure", "horizon"]
+    )
+    rows = _records(t)
+    by_place = {(r["place"], r["period"], r["indicator"], r["measure"], r["horizon"]): r for r in rows}
+    kids: dict[tuple, list] = {}
+    for r in rows:
+        if r["parent_place"]:
+            key = (r["parent_place"], r["period"], r["indicator"], r["measure"], r["horizon"])
+            kids.setdefault(key, []).append(r)
+    out = []
+    for r in rows:
+        p = info[r["report"]]
+        key = (r["place"], r["period"], r["indicator"], r["measure"], r["horizon"])
+        par = by_place.get((r["parent_place"], *key[1:])) if r["parent_place"] else None
+        ch = sorted(kids.get(key, []), key=lambda x: x["place"])
+        vals = [float(c["value"]) for c in ch]
+        mean = round(sum(vals) / len(vals), 6) if vals else None
+        out.append(
+            {
+                "year": int(r["period"]),
+                "indicator": r["indicator"],
+                "measure": r["measure"],
+                "horizon": r["horizon"],
+                "region": p["region"],
+                "admin_code": p["admin_code"],
+                "level": p["level"],
+                "target_value": r["value"],
+                "target_value_hi": _num(r["value_hi"]),
+                "target_cmp": r["cmp"],
+                "target_report": r["report"],
+                "parent_region": info[par["report"]]["region"] if par is not None else p["parent_region"],
+                "parent_code": p["parent_code"],
+                "parent_target": par["value"] if par is not None else None,
+                "parent_cmp": par["cmp"] if par is not None else None,
+                "diff_parent": round(r["value"] - par["value"], 6) if par is not None else None,
+                "children_n": len(ch),
+                "children_mean": mean,
+                "children_min": min(vals) if vals else None,
+                "children_max": max(vals) if vals else None,
+                "diff_children_mean": round(mean - r["value"], 6) if mean is not None else None,
+                "children": "; ".join(
+                    f"{info[c['report']]['region']} {_cmp_mark(c['cmp'])}{_show(c['value'])}" for c in ch
+                )
+                or None,
+                "_place": r["place"],
+                "_parent_place": r["parent_place"],
+            }
+        )
+    df = pd.DataFrame(out, columns=[*LEVEL_COLUMNS, "_place", "_parent_place"])
+    df = _typed(df, [], _LEVEL_FLOATS, ["year", "children_n"])
     order = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
     df = df.assign(_lv=df["level"].map(order).fillna(4))
-    df = df.sort_values(["indicator", "measure", "horizon", "year", "_lv", "admin_code"], kind="stable")
-    return df.drop(columns=["_place", "_parent_place", "_lv"]).reset_index(drop=True)
+    return df.sort_values(["indicator", "measure", "horizon", "year", "_lv", "admin_code"], kind="stable")
 
 
 def _show(v: float) -> str:
@@ -663,62 +952,81 @@ def panel(
     region: str | None = None,
     indicator: str | None = None,
     year: int | None = None,
+    cache: LinkCache | None = None,
 ) -> pd.DataFrame:
     """Tidy place × year × indicator × measure panel of targets and outcomes (PANEL_COLUMNS).
 
     Rows: every linked target (as in `targets`), plus every outcome no target claims.
     Multi-year targets restated in later reports keep the earliest report's target.
+    `cache` as in `targets`.
     """
-    tg = targets(conn)
-    _t, o, pl = _linked(conn)
-    info = pl.set_index("report")
-    tg = tg.assign(
-        _order=[int(r.split("-")[-1]) if r.split("-")[-1].isdigit() else 0 for r in tg["target_report"]]
-    )
-    tg = tg.sort_values(["_order", "target_report"], kind="stable")
-    tg = tg.assign(_place=[info.loc[r, "place"] for r in tg["target_report"]])
-    tg = tg.drop_duplicates(["_place", "year", "indicator", "measure", "horizon"]).drop(columns="_order")
-    used = set(zip(tg["outcome_report"].dropna(), tg["year"], tg["indicator"], tg["measure"], strict=False))
-    official = _official(conn)
-    rows = []
-    for r in _rows(tg):
-        p = info.loc[r.target_report]
-        rows.append(_panel_row(p, r._asdict()))
-    for orow in _rows(o):
-        if (orow.report, orow.period, orow.indicator, orow.measure) in used:
-            continue
-        p = info.loc[orow.report]
-        off = official.get((p["admin_code"], int(orow.period), orow.indicator, orow.measure))
-        rows.append(
-            _panel_row(
-                p,
-                {
-                    "year": int(orow.period),
-                    "indicator": orow.indicator,
-                    "measure": orow.measure,
-                    "horizon": "multi-year" if orow.measure in ("avg_growth", "cum_growth") else "annual",
-                    "unit": orow.unit,
-                    "outcome_value": orow.value,
-                    "outcome_kind": orow.kind,
-                    "outcome_report": orow.report,
-                    "official_value": off,
-                    "_place": orow.place,
-                },
-            )
-        )
-    df = pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "_place"])
-    df = _typed(df, ["met"])
+    pl = _places(conn, cache)
+    only = _only(pl, region, indicator, year)  # a place's rows need only that place's facts
+    whole = _kept(cache, conn, "panel", only.whole, lambda: _panel_table(conn, pl, _WHOLE, cache))
+    df = whole if whole is not None else _panel_table(conn, pl, only, cache)
     if region:
         df = df[df["_place"].isin(_region_keys(pl, region))]
     if indicator:
         df = df[df["indicator"] == indicator]
     if year is not None:
         df = df[df["year"] == int(year)]
-    df = df.sort_values(["region", "year", "indicator", "measure", "horizon"], kind="stable")
-    return df.drop(columns="_place").reset_index(drop=True)
+    return _finish(df.drop(columns="_place"), _PANEL_FLOATS)
 
 
-def _panel_row(p: pd.Series, r: dict[str, Any]) -> dict[str, Any]:
+def _panel_table(
+    conn: sqlite3.Connection, pl: pd.DataFrame, only: _Only, cache: LinkCache | None
+) -> pd.DataFrame:
+    """The panel of the part `only` of the store, in its order, with the place key."""
+    t, o = _linked(conn, pl, only, cache)
+
+    def build() -> pd.DataFrame:
+        return _targets_table(conn, pl, t, o, None)
+
+    tg = cache.get(conn, "targets", build) if cache is not None and only.whole else build()
+    tg = tg.reset_index(drop=True)
+    info = _by_report(pl)
+    tg = tg.assign(
+        _order=[int(r.split("-")[-1]) if r.split("-")[-1].isdigit() else 0 for r in tg["target_report"]]
+    )
+    tg = tg.sort_values(["_order", "target_report"], kind="stable")
+    tg = tg.assign(_place=[info[r]["place"] for r in tg["target_report"]])
+    tg = tg.drop_duplicates(["_place", "year", "indicator", "measure", "horizon"]).drop(columns="_order")
+    claimed = tg[tg["outcome_report"].notna()]
+    used = set(
+        zip(claimed["outcome_report"], claimed["year"], claimed["indicator"], claimed["measure"], strict=True)
+    )
+    official = _official(conn)
+    rows = []
+    for r in _records(tg):
+        rows.append(_panel_row(info[r["target_report"]], r))
+    for orow in _records(o):
+        if (orow["report"], orow["period"], orow["indicator"], orow["measure"]) in used:
+            continue
+        p = info[orow["report"]]
+        off = official.get((p["admin_code"], int(orow["period"]), orow["indicator"], orow["measure"]))
+        rows.append(
+            _panel_row(
+                p,
+                {
+                    "year": int(orow["period"]),
+                    "indicator": orow["indicator"],
+                    "measure": orow["measure"],
+                    "horizon": "multi-year" if orow["measure"] in ("avg_growth", "cum_growth") else "annual",
+                    "unit": orow["unit"],
+                    "outcome_value": orow["value"],
+                    "outcome_kind": orow["kind"],
+                    "outcome_report": orow["report"],
+                    "official_value": off,
+                    "_place": orow["place"],
+                },
+            )
+        )
+    df = pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "_place"])
+    df = _typed(df, ["met"], _PANEL_FLOATS, ["year"])
+    return df.sort_values(["region", "year", "indicator", "measure", "horizon"], kind="stable")
+
+
+def _panel_row(p: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     row = {c: r.get(c) for c in PANEL_COLUMNS}
     for c in (
         "admin_code",
@@ -751,14 +1059,68 @@ def for_output(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-def _rows(df: pd.DataFrame) -> list[Any]:
-    return list(df.itertuples(index=False))
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values (much faster than DataFrame.to_dict)."""
+    cols = list(df.columns)
+    return [dict(zip(cols, row, strict=True)) for row in zip(*(df[c].tolist() for c in cols), strict=True)]
 
 
-def _typed(df: pd.DataFrame, bools: list[str]) -> pd.DataFrame:
+def _columns(df: pd.DataFrame, *cols: str) -> zip:
+    """Rows of some columns as tuples of plain Python values (iterating a Series costs more)."""
+    return zip(*(df[c].tolist() for c in cols), strict=True)
+
+
+def _by_report(pl: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Each report's place row (a dict lookup: `.loc` per row costs more than the linking)."""
+    return {r["report"]: r for r in _records(pl)}
+
+
+def _typed(df: pd.DataFrame, bools: list[str], floats: list[str], ints: list[str]) -> pd.DataFrame:
+    """Fixed dtypes, so a part of a table (a filter) has the whole table's: a column that is
+    all null (or empty) in the part would otherwise come out as object."""
     for c in bools:
         df[c] = df[c].astype("boolean")
+    for c in floats:
+        df[c] = df[c].astype("float64")
+    for c in ints:
+        df[c] = df[c].astype("int64")
     return df
+
+
+def _finish(df: pd.DataFrame, floats: list[str]) -> pd.DataFrame:
+    """The rows numbered from 0, and a text column with no value at all as None (object), as a
+    table built row by row has it, whether the rows were cut from the whole table or linked
+    alone (Stata export refuses an all-missing `str` column)."""
+    df = df.reset_index(drop=True)
+    for c in df.columns:
+        if c not in floats and str(df[c].dtype) in ("str", "object", "float64") and df[c].isna().all():
+            df[c] = pd.Series([None] * len(df), index=df.index, dtype=object)
+    return df
+
+
+# numeric columns that may be null (met and official_met are nullable booleans)
+_TARGET_FLOATS = [
+    "target_value",
+    "target_value_hi",
+    "outcome_value",
+    "gap",
+    "official_value",
+    "official_gap",
+    "claim_gap",
+    "outcome_start",
+    "outcome_end",
+]
+_LEVEL_FLOATS = [
+    "target_value",
+    "target_value_hi",
+    "parent_target",
+    "diff_parent",
+    "children_mean",
+    "children_min",
+    "children_max",
+    "diff_children_mean",
+]
+_PANEL_FLOATS = ["target_value", "target_value_hi", "outcome_value", "gap", "official_value"]
 
 
 def _region_keys(pl: pd.DataFrame, region: str) -> set[str]:
@@ -783,7 +1145,7 @@ def _filter(
     if region:
         keys = _region_keys(pl, region)
         places_of = dict(zip(pl["report"], pl["place"], strict=True))
-        df = df[[places_of.get(r) in keys for r in df["target_report"]]]
+        df = df[np.array([places_of.get(r) in keys for r in df["target_report"]], dtype=bool)]
     if indicator:
         df = df[df["indicator"] == indicator]
     if year is not None:
@@ -801,5 +1163,7 @@ __all__ = [
     "scopes",
     "stats",
     "targets",
+    "store_version",
+    "LinkCache",
     "LABELS",
 ]

@@ -118,23 +118,32 @@ class Database:
         return pd.read_sql_query(sql, self.conn, params=params)
 
     # -- accountability (huibian/accountability.py) ------------------------------------
+    def _links(self):  # -> accountability.LinkCache
+        """Linked tables kept for this Database until its store changes (freed with it)."""
+        from huibian import accountability
+
+        cache = self.__dict__.get("_link_cache")
+        if cache is None:
+            cache = self._link_cache = accountability.LinkCache()
+        return cache
+
     def targets(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
         """Each target beside the outcome the next year's report states for it (met, gap, quotes)."""
         from huibian import accountability
 
-        return accountability.targets(self.conn, region=region, indicator=indicator, year=year)
+        return accountability.targets(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
 
     def levels(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
         """The escalation table: each place's target beside its parent's and children's."""
         from huibian import accountability
 
-        return accountability.levels(self.conn, region=region, indicator=indicator, year=year)
+        return accountability.levels(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
 
     def panel(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
         """Tidy place × year × indicator panel of targets and outcomes."""
         from huibian import accountability
 
-        return accountability.panel(self.conn, region=region, indicator=indicator, year=year)
+        return accountability.panel(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
 
     def places(self) -> pd.DataFrame:
         """Every report's division (code, level, parent) as of its year, and today's code."""

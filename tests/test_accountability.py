@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -215,23 +216,23 @@ def test_picks_the_target_stated_in_the_targets_section(db: Store) -> None:
     assert _row(acc.targets(db.conn), rid)["target_value"] == 5.5
 
 
-@pytest.mark.parametrize(
-    ("cmp", "target", "hi", "outcome", "direction", "percent", "met"),
-    [
-        ("ge", 6.5, None, 6.5, "higher", True, True),
-        ("ge", 6.5, None, 6.4, "higher", True, False),
-        ("le", 4.5, None, 3.8, "lower", True, True),  # 城镇登记失业率控制在4.5%以内
-        ("approx", 7, None, 7.5, "higher", True, True),
-        ("approx", 7, None, 7.6, "higher", True, False),  # beyond ±0.5 pp, even if above
-        ("approx", 1100, None, 1108, "higher", False, True),  # amount: ±1 %
-        ("range", 6.5, 7, 7.3, "higher", True, True),
-        ("range", 6.5, 7, 6.2, "higher", True, False),
-        ("eq", -3, None, -3.5, "lower", True, True),  # 单位GDP能耗下降3% → fell 3.5%
-        ("eq", -3, None, -2.5, "lower", True, False),
-        ("eq", 10, None, 9, "higher", True, False),
-        ("eq", 10, None, None, "higher", True, None),
-    ],
-)
+JUDGE_CASES = [
+    ("ge", 6.5, None, 6.5, "higher", True, True),
+    ("ge", 6.5, None, 6.4, "higher", True, False),
+    ("le", 4.5, None, 3.8, "lower", True, True),  # 城镇登记失业率控制在4.5%以内
+    ("approx", 7, None, 7.5, "higher", True, True),
+    ("approx", 7, None, 7.6, "higher", True, False),  # beyond ±0.5 pp, even if above
+    ("approx", 1100, None, 1108, "higher", False, True),  # amount: ±1 %
+    ("range", 6.5, 7, 7.3, "higher", True, True),
+    ("range", 6.5, 7, 6.2, "higher", True, False),
+    ("eq", -3, None, -3.5, "lower", True, True),  # 单位GDP能耗下降3% → fell 3.5%
+    ("eq", -3, None, -2.5, "lower", True, False),
+    ("eq", 10, None, 9, "higher", True, False),
+    ("eq", 10, None, None, "higher", True, None),
+]
+
+
+@pytest.mark.parametrize(("cmp", "target", "hi", "outcome", "direction", "percent", "met"), JUDGE_CASES)
 def test_judge(
     cmp: str,
     target: float,
@@ -244,7 +245,26 @@ def test_judge(
     assert acc.judge(cmp, target, hi, outcome, direction, percent) is met
 
 
+def test_judge_on_whole_columns_agrees_with_judge() -> None:
+    cmp, target, hi, outcome, direction, percent, met = zip(*JUDGE_CASES, strict=True)
+    got = acc._judge_all(
+        pd.Series(cmp),
+        np.array(target, dtype=float),
+        np.array(hi, dtype=float),
+        np.array(outcome, dtype=float),
+        direction=pd.Series(direction),
+        percent=pd.Series(percent),
+    )
+    assert [None if v is pd.NA else bool(v) for v in got] == list(met)
+
+
 def test_rate_ceiling_target(db: Store) -> None:
+    _unemployment(db)
+    row = _row(acc.targets(db.conn), "全国-2016", indicator="unemployment_rate", measure="level")
+    assert bool(row["met"]) is True and row["gap"] == pytest.approx(-0.48)
+
+
+def _unemployment(db: Store) -> None:
     db.fact(
         "全国-2016",
         "城镇登记失业率4.5%以内",
@@ -264,8 +284,6 @@ def test_rate_ceiling_target(db: Store) -> None:
         measure="level",
         value=4.02,
     )
-    row = _row(acc.targets(db.conn), "全国-2016", indicator="unemployment_rate", measure="level")
-    assert bool(row["met"]) is True and row["gap"] == pytest.approx(-0.48)
 
 
 def test_official_statistics(db: Store, tmp_path: Path) -> None:
@@ -382,5 +400,90 @@ def test_cli_commands(db: Store, tmp_path: Path) -> None:
     assert run(app, ["panel", "--db", path, "--format", "dta", "-o", str(dta)]).exit_code == 0
     assert len(pd.read_stata(dta)) > 0
     assert run(app, ["load-stats", str(tmp_path / "nope.csv"), "--db", path]).exit_code == 2
+    out = run(app, ["targets", "--db", path, "--region", "高唐县", "--year", "1990", "--format", "csv"])
+    assert out.exit_code == 0 and out.output.startswith("region,admin_code,"), out.output
     out = run(app, ["places", "--db", path, "--format", "csv"])
     assert out.exit_code == 0 and "371526" in out.output
+
+
+# -- a changing store, filtered calls, the panel's unclaimed outcomes ---------------------------------------
+
+
+def test_database_sees_the_store_change_after_a_first_call(db: Store, tmp_path: Path) -> None:
+    from huibian.db import Database
+
+    with Database(tmp_path / "t.db") as database:
+        before = _row(database.targets(), "山东省-2023")
+        assert pd.isna(before["outcome_value"]) and before["note"] == "no report for 2024 in the store"
+        assert database.targets() is not None and database._links().peek(database.conn, "targets") is not None
+        # another connection commits the next year's report (as an ingest in another process would)
+        sd24 = db.report("山东-山东省-2024.txt", "山东省", 2024)
+        db.fact(sd24, "地区生产总值达到9.2万亿元，增长6%", period=2023, kind="actual", value=6)
+        after = _row(database.targets(), "山东省-2023")
+        assert (after["outcome_value"], after["outcome_report"], bool(after["met"])) == (
+            6,
+            "山东省-2024",
+            True,
+        )
+        assert list(database.targets(region="山东省")["outcome_report"]) == ["山东省-2024"]
+        sd = database.panel(region="山东省")
+        assert list(sd["outcome_value"]) == [6]
+        # a write through the Database's own connection
+        stats = tmp_path / "stats.csv"
+        stats.write_text(
+            "admin_code,year,indicator,measure,value\n370000,2023,gdp,growth,6.0\n", encoding="utf-8"
+        )
+        database.load_stats(stats)
+        assert _row(database.targets(), "山东省-2023")["official_value"] == 6.0
+        # an uncommitted write is seen while it lasts, and not kept once rolled back
+        database.conn.execute("UPDATE facts SET value = 4 WHERE report_id = ?", (sd24,))
+        assert not _row(database.targets(), "山东省-2023")["met"]
+        database.conn.rollback()
+        assert _row(database.targets(), "山东省-2023")["met"]
+        assert database.levels(region="聊城市", year=2023)["parent_target"].tolist() == [5, 5.5]
+
+
+FILTERS = [
+    {"region": "高唐县"},
+    {"region": "371526"},
+    {"region": "山东省"},
+    {"indicator": "gdp"},
+    {"year": 2023},
+    {"region": "聊城市", "year": 2023},
+    {"region": "辽宁省", "indicator": "gdp"},
+    {"indicator": "unemployment_rate"},
+    {"region": "高唐县", "year": 1990},  # nothing: an empty table with all its columns
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("table", [acc.targets, acc.levels, acc.panel])
+def test_a_filtered_call_equals_the_whole_table_filtered(db: Store, table, filters: dict) -> None:
+    """A filtered call links only its part of the store; it must give the whole table's rows."""
+    _unemployment(db)
+    cache = acc.LinkCache()
+    whole = table(db.conn, cache=cache)  # kept: the filtered call below cuts it
+    from_whole = table(db.conn, cache=cache, **filters)
+    linked_part = table(db.conn, **filters)  # no cache: links only the part
+    assert len(from_whole) < len(whole)
+    assert list(linked_part.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(linked_part, from_whole, check_dtype=False)
+    numeric = [c for c in whole.columns if str(whole[c].dtype) in ("float64", "int64", "boolean")]
+    assert all(linked_part[c].dtype == whole[c].dtype for c in numeric)
+
+
+def test_panel_lists_an_outcome_once_when_a_target_claims_it(db: Store) -> None:
+    # a target with no outcome, listed before 高唐县's 2022 GDP target (fixed_asset_investment < gdp)
+    db.fact(
+        "高唐县-2022",
+        "固定资产投资增长10%以上",
+        indicator="fixed_asset_investment",
+        period=2022,
+        kind="target",
+        value=10,
+        cmp="ge",
+    )
+    df = acc.panel(db.conn)
+    g = df[(df["region"] == "高唐县") & (df["year"] == 2022) & (df["indicator"] == "gdp")]
+    assert len(g) == 1 and (g.iloc[0]["target_value"], g.iloc[0]["outcome_value"]) == (6.5, 5)
+    assert not df.duplicated(["admin_code", "year", "indicator", "measure", "horizon"]).any()
