@@ -312,13 +312,17 @@ class Targets:
                 return v[1]
             stamp = self.store.stamp()
             try:
-                with self.store.open() as db:  # a fresh connection: linking caches per connection
+                with self.store.open() as db:  # its own connection: this runs in the background thread
                     df = db.targets()
                 self.error = None
             except Exception as e:  # noqa: BLE001 - a linking bug must not take the pages down
                 self.error = f"target linking failed: {type(e).__name__}: {e}"
                 return []
-            rows = [{k: clean(v) for k, v in r.items()} for r in df.to_dict("records")]
+            cols = list(df.columns)  # column-wise: DataFrame.to_dict costs seconds on a big store
+            rows = [
+                {k: clean(v) for k, v in zip(cols, vals, strict=True)}
+                for vals in zip(*(df[c].tolist() for c in cols), strict=True)
+            ]
             by_report: dict[str, list[dict[str, Any]]] = {}
             for r in rows:
                 r["status"] = status_of(r.get("met"))
