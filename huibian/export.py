@@ -79,12 +79,17 @@ def fact_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _stata_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Stata wants plain str columns (missing text as ""), and numbers or floats elsewhere."""
     df = df.copy()
     for col in df.columns:
-        if df[col].dtype == object or str(df[col].dtype).startswith("string"):
-            df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
-        elif str(df[col].dtype) == "boolean":
+        dtype = df[col].dtype
+        if str(dtype) == "boolean" or pd.api.types.is_bool_dtype(dtype):
             df[col] = df[col].astype("float")
+        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):  # incl. pandas 3 "str"
+            if df[col].isna().all() or not pd.api.types.is_numeric_dtype(df[col].dropna().infer_objects()):
+                df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+            else:  # numbers held as objects (None for missing)
+                df[col] = pd.to_numeric(df[col])
     # Stata names: <= 32 chars, no reserved words
     return df.rename(columns={"end": "end_", "start": "start_"} if "end" in df.columns else {})
 

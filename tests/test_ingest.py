@@ -190,3 +190,16 @@ def test_book_as_pdf_gives_the_same_headline_facts_as_the_text(tmp_path: Path) -
         f = huibian.open(db, readonly=True).facts()
         got[name] = sorted(map(tuple, f[f["indicator"].notna()][key].astype(str).values.tolist()))
     assert got["pdf"] == got["txt"] and len(got["txt"]) > 60
+
+
+def test_stata_export_handles_empty_text_and_numbers_held_as_objects(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from huibian import export
+
+    df = pd.DataFrame({"region": ["锦州市", None], "scope": pd.Series([None, None], dtype="str"),
+                       "value": pd.Series([13.5, None], dtype=object), "met": pd.Series([True, None], dtype="boolean")})
+    export.write(df, "dta", tmp_path / "t.dta")
+    back = pd.read_stata(tmp_path / "t.dta")
+    assert list(back["region"]) == ["锦州市", ""] and list(back["scope"]) == ["", ""]
+    assert back["value"].iloc[0] == 13.5 and back["met"].iloc[0] == 1.0
