@@ -244,3 +244,14 @@ def test_amount_followed_by_a_verb_or_what_was_built_is_a_fact() -> None:
     assert [(f["value"], f["unit"]) for f in fs] == [(17.19, "亿元"), (533.5, "公里"), (15, "条"), (138, "公里")]
     # a capacity inside a name stays out: 奥克阳光500兆瓦多晶硅片, 5万吨级泊位
     assert facts_of(REVIEW + "奥克阳光500兆瓦多晶硅片项目开工建设。") == []
+
+
+def test_december_delivery_reads_this_year_as_the_reviewed_year() -> None:
+    # 永州市-2023 was delivered in December 2022: 预计今年 is a 2022 estimate, 明年 plans 2023
+    meta = ReportMeta(id="永州市-2023", region="永州市", year=2023, start=0, end=0, date="2022-12-28")
+    text = "——主要经济指标增幅高于全省。预计今年地区生产总值增长5.5%左右。明年地区生产总值增长6%左右。"
+    fs = [f.to_dict() for f in extract(text, [], meta)]
+    est = find(fs, value=5.5)
+    assert (est["period"], est["kind"], est["indicator"]) == (2022, "estimate", "gdp")
+    plan = find(fs, value=6)
+    assert (plan["period"], plan["kind"]) == (2023, "target")

@@ -59,6 +59,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "target": re.compile(alt(c["target"])),
         "past": re.compile(alt(c["past"])),
         "this_year": re.compile(alt(c["this_year"])),
+        "next_year": re.compile(alt(c["next_year"])),
         "plan": re.compile(rf"({alt(list(c['plan_end']))})(?:规划)?(?:末|期末|时期|期间|目标|规划|的|，|时)"),
         "ahead": re.compile(alt(c["five_years_ahead"])),
         "back": re.compile(alt(c["five_years_back"])),

@@ -37,6 +37,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     taxonomy = taxonomy or Taxonomy.load()
     p = patterns()
     year = meta.year
+    # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and
+    # its 明年 the year it plans (a 2022-12 report is 永州市-2023; 预计今年增长5.5% is 2022)
+    late = bool(meta.date) and meta.date[5:7] in ("10", "11", "12") and meta.date[:4] == str(year - 1)
+    now = year - 1 if late else year  # the year 今年 means
     ctx = Context(text, sections, year)
     cue_index = CueIndex(text, year)
     section_index = Sections(sections)
@@ -103,7 +107,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             from_value = bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6))
             # period and kind
             period = sc.sent_year[1] if sc.sent_year and sc.sent_year[0] <= m.start else None
-            near_period, near_base = explicit_year(text, clause_start, m.start, year)
+            near_period, near_base = explicit_year(text, clause_start, m.start, now)
             base = sc.base_before(m.start)
             kind_target = role in ("targets", "tasks")
             if sc.before("ahead", m.start):
@@ -142,8 +146,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if five and fact.measure == "avg_growth" and fact.base_period is None and not kind_target:
                 fact.base_period = year - 6
             if period is None:
-                if sc.before("this_year", m.start):
-                    period, kind_target = year, True
+                if p["next_year"].search(text, clause_start, m.start):  # its own clause only
+                    period, kind_target = now + 1, True
+                elif sc.before("this_year", m.start):
+                    period, kind_target = now, not late
                 else:
                     period = year if kind_target else year - 1
             if period >= year and not kind_target and sc.before("target", m.start):
