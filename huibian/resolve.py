@@ -180,10 +180,19 @@ def classify(code: str, name: str) -> tuple[str, str]:
     """(kind, level) of a division from its code layer and name (rules in kinds.yaml)."""
     if code == _data().national.code:
         return "nation", "national"
-    for rule in _data().kinds[layer(code)]:
-        if name in rule["names"] if "names" in rule else name.endswith(rule["suffix"]):
-            return rule["kind"], rule["level"]
+    rule = kind_rule(_data().kinds, code, name)
+    if rule is not None:
+        return rule["kind"], rule["level"]
     return "unknown", {"province": "province", "prefecture": "city", "county": "county"}[layer(code)]
+
+
+def kind_rule(kinds: dict, code: str, name: str) -> dict | None:
+    """The first kinds.yaml rule of the code's layer that fits the name. It takes the rules as
+    an argument so that scripts/build_divisions.py checks them before the tables exist."""
+    for rule in kinds[layer(code)]:
+        if name in rule["names"] if "names" in rule else name.endswith(rule["suffix"]):
+            return rule
+    return None
 
 
 def _division(span: Span) -> Division:
@@ -353,10 +362,16 @@ def resolve(
         res.reason = f"{q} names {len(res.candidates)} divisions ({where}); give the parent to settle it"
         res.notes = notes
         return res
-    span = cands[0]
+    return _resolved(name, year, cands[0], ref, reason=" + ".join(x for x in settled if x), notes=notes)
+
+
+def _resolved(
+    query: str, year: int | None, span: Span, ref: int, *, reason: str, notes: list[str] | None = None
+) -> Resolution:
+    """The "ok" Resolution of a span: its division, parents as of `ref`, and today's division(s)."""
     div = _division(span)
     return Resolution(
-        name,
+        query,
         year,
         "ok",
         div.code,
@@ -365,8 +380,8 @@ def resolve(
         div.level,
         chain_of(span.code, ref),
         current_of(span.code, span.name),
-        reason=" + ".join(x for x in settled if x),
-        notes=notes,
+        reason=reason,
+        notes=notes if notes is not None else [],
     )
 
 
@@ -410,19 +425,7 @@ def describe(code: str, year: int | None = None) -> Resolution:
     span = _span_at(code, ref)
     if span is None:
         return Resolution(code, year, "unknown", reason=f"{code}: no such GB/T 2260 code")
-    div = _division(span)
-    return Resolution(
-        code,
-        year,
-        "ok",
-        div.code,
-        div.name,
-        div.kind,
-        div.level,
-        chain_of(code, ref),
-        current_of(span.code, span.name),
-        reason="code",
-    )
+    return _resolved(code, year, span, ref, reason="code")
 
 
 # -- reports --------------------------------------------------------------------------

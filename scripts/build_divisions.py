@@ -35,24 +35,17 @@ from pathlib import Path
 
 import yaml
 
-OUT = Path(__file__).resolve().parents[1] / "huibian" / "data" / "divisions"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from huibian.resolve import kind_rule, layer, stem  # noqa: E402  the resolver's own rules, not a copy
+
+OUT = ROOT / "huibian" / "data" / "divisions"
 CURRENT = "current"
 
 
 def _kinds() -> dict:
     return yaml.safe_load((OUT / "kinds.yaml").read_text(encoding="utf-8"))
-
-
-def stem(name: str, suffixes: list[str]) -> str:
-    for s in suffixes:
-        if name.endswith(s) and len(name) - len(s) >= 2:
-            name = name[: -len(s)]
-            break
-    while True:
-        m = re.search(r"(各族|[\u4e00-\u9fff]{1,4}族)$", name)
-        if not m or len(name) - len(m.group(0)) < 2:
-            return name
-        name = name[: m.start()]
 
 
 def gb2260_revisions() -> list[tuple[str, dict[str, str]]]:
@@ -86,6 +79,7 @@ def current_table() -> tuple[dict[str, str], dict[str, str]]:
 def main() -> int:
     kinds = _kinds()
     placeholders = set(kinds["placeholders"])
+    suffixes = tuple(kinds["suffixes"])  # a tuple: resolve.stem is cached
     revisions = gb2260_revisions()
     cur_names, cur_types = current_table()
     revisions.append((CURRENT, cur_names))
@@ -123,13 +117,13 @@ def main() -> int:
         if later:
             succ.append({**_old(s), "new_code": s["code"], "new_name": later[0]["name"], "how": "renamed"})
             continue
-        st = stem(s["name"], kinds["suffixes"])
+        st = stem(s["name"], suffixes)
         cands = [
             t
             for t in by_first.get(nxt, [])
             if t["code"][:2] == s["code"][:2]
-            and stem(t["name"], kinds["suffixes"]) == st
-            and _layer(t["code"]) == _layer(s["code"])
+            and stem(t["name"], suffixes) == st
+            and layer(t["code"]) == layer(s["code"])
         ]
         if len(cands) == 1:
             t = cands[0]
@@ -169,8 +163,8 @@ def main() -> int:
     }
     bad = 0
     for code, name in cur_names.items():
-        rules = kinds[_layer(code)]
-        kind = next((r["kind"] for r in rules if _rule_matches(r, name)), None)
+        rule = kind_rule(kinds, code, name)
+        kind = rule["kind"] if rule is not None else None
         if type_of_kind.get(kind) != cur_types[code]:
             bad += 1
             print(
@@ -190,20 +184,8 @@ def main() -> int:
     return 0
 
 
-def _rule_matches(rule: dict, name: str) -> bool:
-    return name in rule["names"] if "names" in rule else name.endswith(rule["suffix"])
-
-
 def _old(s: dict) -> dict:
     return {"old_code": s["code"], "old_name": s["name"], "last": s["last"]}
-
-
-def _layer(code: str) -> str:
-    if code.endswith("0000"):
-        return "province"
-    if code.endswith("00"):
-        return "prefecture"
-    return "county"
 
 
 def _write(path: Path, cols: list[str], rows: list[dict]) -> None:
