@@ -125,7 +125,8 @@ LEVEL_COLUMNS = [
     "diff_children_mean",
     "children",
 ]
-PANEL_COLUMNS = [
+# a panel row's place: copied from its report's row in `places`
+_PANEL_PLACE_COLUMNS = [
     "admin_code",
     "current_code",
     "region",
@@ -135,6 +136,9 @@ PANEL_COLUMNS = [
     "parent_region",
     "province_code",
     "province",
+]
+PANEL_COLUMNS = [
+    *_PANEL_PLACE_COLUMNS,
     "year",
     "indicator",
     "measure",
@@ -1028,17 +1032,7 @@ def _panel_table(
 
 def _panel_row(p: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
     row = {c: r.get(c) for c in PANEL_COLUMNS}
-    for c in (
-        "admin_code",
-        "current_code",
-        "region",
-        "level",
-        "kind",
-        "parent_code",
-        "parent_region",
-        "province_code",
-        "province",
-    ):
+    for c in _PANEL_PLACE_COLUMNS:
         row[c] = p[c]
     row["_place"] = r.get("_place", p["place"])
     return row

@@ -38,6 +38,13 @@ def _target(value: Any, hi: Any, cmp: Any) -> str:
     return {"ge": "≥", "le": "≤", "approx": "~"}.get(cmp or "", "") + _num(value)
 
 
+def _targets(df: pd.DataFrame) -> list[str]:
+    """The target column of a targets or levels table, as `_target` shows each."""
+    return [
+        _target(*t) for t in zip(df["target_value"], df["target_value_hi"], df["target_cmp"], strict=True)
+    ]
+
+
 def _met(v: Any) -> str:
     return "" if v is None or v is pd.NA or v != v else ("yes" if bool(v) else "no")
 
@@ -68,10 +75,7 @@ def targets(
             "year": df["year"],
             "indicator": df["indicator"],
             "measure": df["measure"],
-            "target": [
-                _target(*t)
-                for t in zip(df["target_value"], df["target_value_hi"], df["target_cmp"], strict=True)
-            ],
+            "target": _targets(df),
             "outcome": [
                 _num(v) + (" est." if k == "estimate" else "")
                 for v, k in zip(df["outcome_value"], df["outcome_kind"], strict=True)
@@ -105,10 +109,7 @@ def levels(
             "indicator": df["indicator"] + " " + df["measure"],
             "region": df["region"],
             "level": df["level"],
-            "target": [
-                _target(*t)
-                for t in zip(df["target_value"], df["target_value_hi"], df["target_cmp"], strict=True)
-            ],
+            "target": _targets(df),
             "parent": [
                 f"{p or ''} {_target(v, None, c)}".strip()
                 for p, v, c in zip(df["parent_region"], df["parent_target"], df["parent_cmp"], strict=True)
