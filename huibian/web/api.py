@@ -154,24 +154,10 @@ def api_indicator(
     p = data.panel(
         _store(request), indicator, places=place, measure=measure, parent=parent, children=children
     )
-    keep = (
-        "region",
-        "period",
-        "series",
-        "kind",
-        "y",
-        "value",
-        "value_hi",
-        "unit",
-        "cmp",
-        "report_id",
-        "id",
-        "quote",
-    )
     rows = [
         {
             ("report" if k == "report_id" else "fact_id" if k == "id" else k): data.clean(r.get(k))
-            for k in keep
+            for k in data.PANEL_FIELDS
         }
         for r in p.rows
     ]

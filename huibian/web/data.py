@@ -545,21 +545,25 @@ _UNIT_SCALE = {
 _UNIT_BASE = {u: ("美元" if "美元" in u else u[-1]) for u in _UNIT_SCALE}
 
 
+# what the CSV download and the JSON API give of a panel row, in this order
+PANEL_FIELDS = (
+    "region",
+    "period",
+    "series",
+    "kind",
+    "y",
+    "value",
+    "value_hi",
+    "unit",
+    "cmp",
+    "report_id",
+    "id",
+    "quote",
+)
+
+
 def panel_csv(p: Panel) -> str:
-    cols = [
-        "region",
-        "period",
-        "series",
-        "kind",
-        "y",
-        "value",
-        "value_hi",
-        "unit",
-        "cmp",
-        "report_id",
-        "id",
-        "quote",
-    ]
+    cols = list(PANEL_FIELDS)
     df = pd.DataFrame([{c: r.get(c) for c in cols} for r in p.rows], columns=cols)
     df = df.rename(columns={"y": f"value_{p.unit or 'unit'}", "report_id": "report", "id": "fact_id"})
     df.insert(0, "measure", p.measure)
