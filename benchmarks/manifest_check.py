@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import sys
 import time
 from collections import Counter
@@ -24,31 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from huibian.clean import clean  # noqa: E402
-from huibian.models import Document, HuibianError  # noqa: E402
+from huibian.models import HuibianError  # noqa: E402
+from huibian.read import read_file  # noqa: E402
 from huibian.split import split  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def read_document(path: Path) -> Document:
-    """`huibian.read.read_file` when the reader is there, else a minimal stand-in."""
-    try:
-        from huibian.read import read_file
-    except ImportError:
-        return _fallback_read(path)
-    return read_file(path)
-
-
-def _fallback_read(path: Path) -> Document:
-    text = path.read_text(encoding="utf-8")
-    meta: dict[str, str] = {}
-    m = re.match(r"---\n(.*?)\n---\n", text, re.S)
-    if m:
-        for line in m.group(1).splitlines():
-            key, _, value = line.partition(":")
-            meta[key.strip()] = value.strip()
-        text = text[m.end() :]
-    return Document(path=str(path), text=text, format="txt", meta=meta)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         path = args.corpus / row["file"]
         want_region, want_year = row["region"], int(row["report_year"])
-        doc = read_document(path)
+        doc = read_file(path)
         t0 = time.perf_counter()
         try:
             cleaned = clean(doc.text)
