@@ -871,11 +871,9 @@ def levels(
     if region:
         keys = _region_keys(pl, region)
         df = df[df["_place"].isin(keys) | df["_parent_place"].isin(keys)]
-    if indicator:
-        df = df[df["indicator"] == indicator]
-    if year is not None:
-        df = df[df["year"] == int(year)]
-    return _finish(df.drop(columns=["_place", "_parent_place", "_lv"]), _LEVEL_FLOATS)
+    return _finish(
+        _indicator_year(df, indicator, year).drop(columns=["_place", "_parent_place", "_lv"]), _LEVEL_FLOATS
+    )
 
 
 def _levels_table(pl: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
@@ -970,11 +968,7 @@ def panel(
     df = whole if whole is not None else _panel_table(conn, pl, only, cache)
     if region:
         df = df[df["_place"].isin(_region_keys(pl, region))]
-    if indicator:
-        df = df[df["indicator"] == indicator]
-    if year is not None:
-        df = df[df["year"] == int(year)]
-    return _finish(df.drop(columns="_place"), _PANEL_FLOATS)
+    return _finish(_indicator_year(df, indicator, year).drop(columns="_place"), _PANEL_FLOATS)
 
 
 def _panel_table(
@@ -1140,6 +1134,11 @@ def _filter(
         keys = _region_keys(pl, region)
         places_of = dict(zip(pl["report"], pl["place"], strict=True))
         df = df[np.array([places_of.get(r) in keys for r in df["target_report"]], dtype=bool)]
+    return _indicator_year(df, indicator, year)
+
+
+def _indicator_year(df: pd.DataFrame, indicator: str | None, year: int | None) -> pd.DataFrame:
+    """The rows of one indicator and of one year, when given: the filters all three tables take."""
     if indicator:
         df = df[df["indicator"] == indicator]
     if year is not None:
