@@ -236,7 +236,9 @@ def _assign_roles(text: str, sections: list[Section]) -> None:
                 reviewed = max(years + ([reviewed] if reviewed else []), default=None)
             if not s.number:
                 part = role
-            seen_plan = seen_plan or role in ("targets", "tasks")
+            # a title that names the plan too (2003年工作回顾和2004年工作总体要求) opens the plan part
+            names_plan = any(cue in s.title for r in ("tasks", "targets") for cue in cues["roles"][r])
+            seen_plan = seen_plan or role in ("targets", "tasks") or names_plan
         else:
             own = _cue_role(s.title, cues["subsection_override"], list(cues["subsection_override"]))
             s.role = own or sections[s.parent].role
@@ -248,6 +250,12 @@ def _most_named_year(review_text: str) -> int | None:
     for y in _YEAR.findall(review_text[:5000]):
         counts[int(y)] = counts.get(int(y), 0) + 1
     return max(counts, key=lambda y: counts[y]) if counts else None
+
+
+def title_role(title: str) -> str | None:
+    """The role a heading's title names by its cue words (section_roles.yaml), or None."""
+    cues = _cues()
+    return _cue_role(title, cues["roles"], cues["order"])
 
 
 def _cue_role(title: str, roles: dict[str, list[str]], order: list[str]) -> str | None:

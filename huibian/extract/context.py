@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from huibian.extract.cues import alt, cues, patterns
 from huibian.models import Section
+from huibian.structure import title_role
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -36,22 +37,20 @@ class Sections:
 
 
 @functools.cache
-def _paragraph_role_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _paragraph_role_cues() -> re.Pattern[str]:
     c = cues()["roles"]
-    announce = re.compile(rf"(?:{alt(c['plan_paragraph'])})(?:是|为|：|:|如下)")  # …预期目标是：, not …目标胜利实现
-    return re.compile(alt(c["plan_title"])), re.compile(alt(c["review_title"])), announce
+    return re.compile(rf"(?:{alt(c['plan_paragraph'])})(?:是|为|：|:|如下)")  # …预期目标是：, not …目标胜利实现
 
 
 def _paragraph_roles(text: str, sections: list[Section]) -> list[tuple[int, str]]:
     """(paragraph start, role) for every paragraph, read as a flow from review to plan.
 
-    A top-level heading sets the role when its title says which part it opens (回顾 →
-    review; 工作安排, 主要任务 → tasks; a heading saying both opens with the review); an
-    untitled or neutral heading continues the flow. Inside any part, a paragraph that
-    opens with a plan cue (主要预期目标是, 工作总体要求) starts the plan part — reports
-    whose plan part has no heading of its own are common. A (一)主要预期目标 subsection
-    is targets."""
-    plan_title, review_title, plan_para = _paragraph_role_cues()
+    A top-level heading sets the role the structure stage gave its part; an "other" part
+    (政府自身建设) continues the flow. A heading line the structure stage did not take as a
+    heading is read with the same title cues. Inside any part, a paragraph that announces
+    the plan (主要预期目标是, 工作的总体要求是) starts the plan part — reports whose plan
+    part has no heading of its own are common. A (一)主要预期目标 subsection is targets."""
+    plan_para = _paragraph_role_cues()
     tops = {s.start: s for s in sections if s.parent is None}  # the outermost headings the report has
     subs = [s for s in sections if s.depth > 1 and s.role == "targets"]
     out: list[tuple[int, str]] = []
@@ -61,17 +60,14 @@ def _paragraph_roles(text: str, sections: list[Section]) -> list[tuple[int, str]
         start = pos
         pos += len(line) + 1
         top = tops.get(start)
-        if top is not None:
-            title = top.title
-            if review_title.search(title):
-                current = "review"
-            elif plan_title.search(title) or top.role in ("tasks", "targets"):
-                current = "tasks"
-            elif top.role == "problems":
-                current = "problems"
-        elif len(line) < 40 and "。" not in line and (review_title.search(line) or plan_title.search(line)):
-            current = "review" if review_title.search(line) else "tasks"  # a heading the structure missed
-        elif plan_para.search(line[:60]):
+        role_named = top.role if top is not None else (
+            title_role(line) if len(line) < 40 and "。" not in line else None  # a heading the structure missed
+        )
+        if role_named in ("review", "problems"):
+            current = role_named
+        elif role_named in ("tasks", "targets"):
+            current = "tasks"
+        elif top is None and plan_para.search(line[:60]):
             current = "tasks"
         role = current
         if any(s.start <= start < s.end for s in subs):
