@@ -76,7 +76,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     prev = text[s - 1] if s > 0 else ""
     if prev.isascii() and (prev.isalpha() or prev in ".-/#"):  # PM2.5, G15, 3.5-ton
         return None
-    if prev == "第" or text[max(0, s - 2) : s] in ("位列", "排名"):
+    if text.endswith(_ordinal_before(), max(0, s - 4), s):
         return None
     if is_chinese and (num in ("一", "二", "两", "十") and not mn.group("pct")):
         # 一 alone is usually "a/one" in prose (一批, 一个); handled only with a clear count below
@@ -140,13 +140,13 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     # multiplier suffix after unit: 1万多户 handled by 多 below; 倍
     cmp = "range" if value_hi is not None else ("ge" if approx_more else "eq")
     after = text[pos2 : pos2 + 3]
-    for word, c in (("以上", "ge"), ("以内", "le"), ("以下", "le"), ("左右", "approx"), ("上下", "approx")):
+    for word, c in cues()["cmp_after"].items():
         if after.startswith(word):
             cmp = c if cmp == "eq" else cmp
             pos2 += len(word)
             break
     else:
-        if after[:1] in ("多", "余", "强") and (uclass != "percent" or unit_s == "倍"):
+        if after[:1] in cues()["more_after"] and (uclass != "percent" or unit_s == "倍"):
             cmp = "ge" if cmp == "eq" else cmp
             pos2 += 1
     # 1万多户: unit after 多
@@ -184,6 +184,11 @@ _BUILT_UNITS = frozenset({"米", "平方米"})  # lengths and areas: 公里, 平
 def _starts_verb(text: str, pos: int) -> bool:
     """Whether the words at `pos` begin with a verb that an amount can precede (cue data)."""
     return text.startswith(_verbs_after_amount(), pos)
+
+
+@functools.cache
+def _ordinal_before() -> tuple[str, ...]:
+    return tuple(cues()["ordinal_before"])
 
 
 @functools.cache
