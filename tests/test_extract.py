@@ -255,3 +255,15 @@ def test_december_delivery_reads_this_year_as_the_reviewed_year() -> None:
     assert (est["period"], est["kind"], est["indicator"]) == (2022, "estimate", "gdp")
     plan = find(fs, value=6)
     assert (plan["period"], plan["kind"]) == (2023, "target")
+
+
+def test_plan_name_alone_is_not_a_multi_year_statement_and_generic_income_pairs() -> None:
+    # 西安市 2020: a 2019 paragraph that mentions 十三五 as a goal, not as a period under review
+    text = ("一、2019年工作回顾\n（一）全力以赴稳增长。地区生产总值达到9321.19亿元，增长7.0%，经济总量提前一年实现“十三五”目标。"
+            "全社会固定资产投资增长1.1%，其中基础设施投资增长11.4%。")
+    fai = find(facts_of(text, year=2020, region="西安市"), indicator="fixed_asset_investment")
+    assert (fai["measure"], fai["period"]) == ("growth", 2019)
+    # 容城县 2019 targets: 城乡居民收入分别增长6% is an urban and a rural fact
+    fs = facts_of(PLAN + "社会消费品零售总额增长5%，城乡居民收入分别增长6%。", year=2019, region="容城县")
+    assert find(fs, indicator="rural_income_per_capita")["value"] == 6
+    assert find(fs, indicator="urban_income_per_capita")["value"] == 6

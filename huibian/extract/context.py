@@ -113,7 +113,8 @@ _TO_YEAR = re.compile(r"(?:到|至|在|于)((?:19|20)\d\d)年(?:底|末|前)?")
 _SENT_YEAR = re.compile(r"\s*(?:在|截至|截止)?((?:19|20)\d\d)年(?:，|,|全年|我|全|以来)")
 
 
-_MULTI_YEAR = re.compile(r"五年|十.五|五年累计|比(?:19|20)\d\d年|任期|本届|(?:19|20)\d\d年以来")
+# a statement about several years; a plan name alone (提前实现“十三五”目标) is not one
+_MULTI_YEAR = re.compile(r"五年|十.五”?(?:时期|期间|以来)|比(?:19|20)\d\d年|任期|本届|(?:19|20)\d\d年以来")
 _SINGLE_YEAR = re.compile(r"同比|全年|去年|上年|过去一年|一年来|今年")
 
 

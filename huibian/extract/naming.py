@@ -155,7 +155,7 @@ def _urban_rural(name: str) -> list[str]:
     assert m is not None
     resident = m.group(1) or ""
     rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
-    rural = f"农村{resident}居民{rest}" if "可支配" in rest else "农民" + rest
+    rural = f"农村{resident}居民{rest}" if "可支配" in rest or rest == "收入" else "农民" + rest
     return [f"城镇{resident}居民{rest}", rural]
 
 
