@@ -267,3 +267,14 @@ def test_plan_name_alone_is_not_a_multi_year_statement_and_generic_income_pairs(
     fs = facts_of(PLAN + "社会消费品零售总额增长5%，城乡居民收入分别增长6%。", year=2019, region="容城县")
     assert find(fs, indicator="rural_income_per_capita")["value"] == 6
     assert find(fs, indicator="urban_income_per_capita")["value"] == 6
+
+
+def test_shared_growth_covers_its_own_group_only_and_county_part_scopes() -> None:
+    # 吉林市 2014
+    text = REVIEW + ("预计全年实现社会消费品零售总额1062亿元，增长13.5%；地方级财政收入139.9亿元，增长17.6%；"
+                     "城镇居民人均可支配收入25598元，农民人均纯收入10413元，均增长16%。县域生产总值、地方级财政收入分别增长10%和19.4%。")
+    fs = facts_of(text, year=2014, region="吉林市")
+    sixteen = sorted(f["indicator"] for f in fs if f["value"] == 16)
+    assert sixteen == ["rural_net_income_per_capita", "urban_income_per_capita"]
+    county = find(fs, value=19.4)
+    assert (county["scope"], county["indicator"]) == ("县域", "general_budget_revenue")

@@ -65,10 +65,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "back": re.compile(alt(c["five_years_back"])),
         "own": re.compile(rf"(?:{alt(c['own_region'])})"),
         "part": re.compile(
-            rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{1,14}}?(?:{alt(c['part_suffix'])})"
+            rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{0,14}}?(?:{alt(c['part_suffix'])})"
             r"|[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
             r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗))"  # 桃源县、鼎城区、澧县
-            r"(?=完成|实现|新增|共|累计|地区|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
+            r"(?=完成|实现|新增|共|累计|地区|生产|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
         ),
         "people_after": re.compile(alt(c["people"])),
         "other_places": re.compile(alt(c["other_places"])),

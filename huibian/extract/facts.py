@@ -83,6 +83,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
             if sp:
                 scope = sp.group("scope")
+                if scope == "县域" and meta.level == "county":
+                    scope = ""  # a county's 县域 is the county itself
             elif p["own"].match(clause_head):
                 scope = ""
             elif its_place and _ITS.match(clause_head):

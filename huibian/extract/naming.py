@@ -103,9 +103,12 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
     if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
+        # the subjects of this semicolon group that have no figure of this kind yet
+        group = max(text.rfind("；", 0, clause_start), text.rfind(";", 0, clause_start))
         subjects: list[Fact] = []
         for f in sent_facts:
-            if f.measure == "level" and f.name not in [g.name for g in subjects]:
+            done = any(g.name == f.name and g.measure == fact.measure for g in sent_facts)
+            if f.start > group and f.measure == "level" and not done and f.name not in [g.name for g in subjects]:
                 subjects.append(f)
         if len(subjects) >= 2:  # 一般公共预算收入…，社会消费品零售总额…，均比2010年翻了一番
             return [replace(fact, name=f.name, scope=f.scope, start=f.start) for f in subjects[-4:]]
