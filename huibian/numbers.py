@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import cn2an
 import yaml
 
 ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -52,6 +51,8 @@ def parse_number(text: str) -> float | None:
         return float(t)
     except ValueError:
         pass
+    import cn2an  # here, not at module import: it costs ~0.2 s and only Chinese numerals need it
+
     try:
         v = cn2an.cn2an(t, "smart")
     except (ValueError, KeyError, IndexError, TypeError):

@@ -5,6 +5,7 @@ from where it stands, split into one fact per subject, and mapped to an indicato
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from huibian.extract.context import Context, CueIndex, Sections, SentenceCues, explicit_year, sentence_spans
@@ -26,7 +27,10 @@ _PLACE_HEAD = re.compile(
 _ITS = re.compile(r"其(?!中|他|余|次|实|间|后)")
 _TARGET_TAIL = re.compile(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$")
 _VERB_ONLY = re.compile(r"(新增|增长|下降|提高|达到|完成|实现|安置|培训|建成|新建|改造|解决|其中|共|投资|总投资|增速|增幅|累计|)+")
-_TAIL_NOISE = re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{alt(cues()['qualifiers'])}|，|\s)+")
+@functools.cache
+def _tail_noise() -> re.Pattern[str]:
+    """Words between a quantity and its growth that say how it was computed (比上年, 按可比价格计算)."""
+    return re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{alt(cues()['qualifiers'])}|，|\s)+")
 _CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
@@ -207,7 +211,7 @@ def _classify(
         return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
                     measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
                     start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
-    tail = _TAIL_NOISE.sub("", left)
+    tail = _tail_noise().sub("", left)
     if "定为" in tail or "目标" in tail:
         tail = _TARGET_TAIL.sub("", tail)
     tail = tail[-8:]
