@@ -69,6 +69,10 @@ class Taxonomy:
                 return self._by_name[n]
         return None
 
+    def names(self) -> frozenset[str]:
+        """Every name that maps to an indicator."""
+        return frozenset(self._by_name)
+
     def headline_ids(self) -> set[str]:
         return {i.id for i in self.indicators.values() if i.headline}
 

@@ -39,6 +39,7 @@ _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|
 def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None) -> list[Fact]:
     """All facts of one report, in text order."""
     taxonomy = taxonomy or Taxonomy.load()
+    known_names = taxonomy.names()  # the user's --taxonomy names included
     p = patterns()
     year = meta.year
     # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and
@@ -174,7 +175,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.scope = scope
             fact.report = meta.id
             last_raw = fact
-            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, sent_facts) if f.name]
+            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, known_names, sent_facts) if f.name]
             section = section_index.at(m.start)
             for f in expanded:
                 f.indicator = indicator(f, taxonomy)

@@ -65,7 +65,7 @@ def strip_scope(name: str, scope: str) -> str:
 _SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
 
 
-def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention],
+def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], known: frozenset[str],
                      sent_facts: list[Fact]) -> list[Fact]:
     """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
     from dataclasses import replace
@@ -79,7 +79,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
         vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
-        parts = _subject_parts(name)
+        parts = _subject_parts(name, known)
         if k >= 2:
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
@@ -87,7 +87,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
                 return [replace(fact, name=_urban_rural(name)[idx])]
             before = _previous_clause(text, clause_start)
             if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
-                listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before))
+                listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before), known)
                 if len(listed) == k:
                     return [replace(fact, name=listed[idx])]
             prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
@@ -120,13 +120,12 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
     return [fact]
 
 
-def _subject_parts(name: str) -> list[str]:
+def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
     """技术合同成交额、发明专利授权量 → both; 规模以上工业总产值和增加值 → the second
     borrows the first's modifier when that makes a known indicator name."""
     parts = [x for x in _SPLIT_NAMES.split(name) if x]
     if len(parts) < 2:
         return [name]
-    known = _known_names()
     first, last = parts[0], parts[-1]
     # 城镇、农村居民人均可支配收入: the short parts share the last part's tail
     for i, part in enumerate(parts[:-1]):
@@ -141,11 +140,6 @@ def _subject_parts(name: str) -> list[str]:
                 parts[i] = first[:-k] + part
                 break
     return parts
-
-
-@functools.cache
-def _known_names() -> frozenset[str]:
-    return frozenset(Taxonomy.load()._by_name)
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
