@@ -48,7 +48,8 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """Score extracted facts against gold facts (the rules of docs/facts.md)."""
-    gold_facts = evaluate.load_jsonl(gold)
+    gold_set = evaluate.load_gold(gold)
+    gold_facts = gold_set.facts
     if pred:
         predicted = evaluate.load_jsonl(pred)
     else:
@@ -56,7 +57,7 @@ def eval_(
             predicted = export.fact_records(database.facts())
     reports = {g["report"] for g in gold_facts}
     missing = sorted(reports - {p["report"] for p in predicted})
-    scores = evaluate.score(predicted, gold_facts)
+    scores = evaluate.score(predicted, gold_facts, headline_only=gold_set.headline_only)
     if as_json:
         print(json.dumps({k: v.as_dict() for k, v in scores.items()}, ensure_ascii=False))
         return
@@ -72,9 +73,9 @@ def eval_(
     per = Table(title="per report", header_style="bold")
     for col in ("report", "headline F1 (lenient)", "all-facts F1", "predicted", "gold"):
         per.add_column(col)
-    for row in evaluate.per_report(predicted, gold_facts):
-        per.add_row(row["report"], f"{row['headline_f1']:.3f}", f"{row['all_f1']:.3f}", str(row["pred"]),
-                    str(row["gold"]))
+    for row in evaluate.per_report(predicted, gold_facts, gold_set.headline_only):
+        all_f1 = "headline gold" if row["all_f1"] is None else f"{row['all_f1']:.3f}"
+        per.add_row(row["report"], f"{row['headline_f1']:.3f}", all_f1, str(row["pred"]), str(row["gold"]))
     console.print(per)
     for key in ("headline_lenient", "all_facts"):
         s = scores[key]
