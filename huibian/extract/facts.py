@@ -12,6 +12,7 @@ from huibian.extract.context import Context, CueIndex, Sections, SentenceCues, e
 from huibian.extract.cues import CJK, alt, cues, patterns
 from huibian.extract.mentions import FOLLOW_OK, Mention, find_mentions
 from huibian.extract.naming import expand_subjects, indicator, name_after, name_before, strip_scope
+from huibian.extract.rules import ExtractConfig
 from huibian.models import Fact, ReportMeta, Section
 from huibian.numbers import to_base
 from huibian.taxonomy import Taxonomy
@@ -36,10 +37,12 @@ _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
 
 
-def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None) -> list[Fact]:
+def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None,
+            config: ExtractConfig | None = None) -> list[Fact]:
     """All facts of one report, in text order."""
     taxonomy = taxonomy or Taxonomy.load()
-    known_names = taxonomy.names()  # the user's --taxonomy names included
+    config = config or ExtractConfig()
+    known_names = taxonomy.names  # the user's --taxonomy names included
     p = patterns()
     year = meta.year
     # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and

@@ -4,7 +4,6 @@ its scope or lead-in words; one fact per subject when a clause lists several (A�
 
 from __future__ import annotations
 
-import functools
 import re
 
 from huibian.extract.cues import patterns
@@ -165,48 +164,6 @@ def _previous_clause(text: str, clause_start: int) -> str:
     return text[start:end]
 
 
-_GENERIC_PREFIX = re.compile(
-    r"(?:全市|全省|全区|全县|全州|全盟|全旗|全国|我市|我省|我区|我县|全自治区|全年|全社会|全部|实现|完成|共|累计|年度|当年|今年|去年|"
-    r"预计|初步预计|地区|本地|本级|区域|城乡居民|当地|年|，|、)*"
-)
-
-
 def indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
-    """The canonical id when the name ends with a known name (after a generic prefix such
-    as 全市) and the unit fits the indicator."""
-    return _indicator_for(f.name, f.measure, f.unit, taxonomy)
-
-
-_PARENS = re.compile(r"[（(][^）)]{0,12}[）)]")
-_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|涨幅|年均|比重|分别|均)+$")
-_SHARE_IDS = frozenset({"rd_intensity", "services_share", "hightech_share", "digital_economy_share"})
-
-
-@functools.lru_cache(maxsize=65536)
-def _indicator_for(raw: str, measure: str, unit: str, taxonomy: Taxonomy) -> str | None:
-    from huibian.numbers import split_unit
-
-    name = _NAME_TAIL.sub("", _PARENS.sub("", raw))  # 地区生产总值(GDP)
-    by_name = taxonomy._by_name
-    ind_id = None
-    for candidate in (name, raw):
-        # the longest known name that ends the candidate, preceded only by generic words
-        for i in range(len(candidate)):
-            suffix = candidate[i:]
-            if suffix in by_name and _GENERIC_PREFIX.fullmatch(candidate[:i]):
-                ind_id = by_name[suffix]
-                break
-        if ind_id:
-            break
-    if ind_id is None:
-        return None
-    ind = taxonomy.indicators[ind_id]
-    if measure == "level" and ind.units:
-        base = split_unit(unit)[1]
-        if not any(split_unit(u)[1] == base for u in ind.units):
-            return None
-    if measure == "share" and ind_id not in _SHARE_IDS:
-        return None
-    if ind_id == "gdp" and measure == "level" and unit == "%":
-        return None
-    return ind_id
+    """The canonical id of the fact's name, read by the name's structure (taxonomy.py)."""
+    return taxonomy.indicator_for(f.name, f.measure, f.unit)
