@@ -14,7 +14,7 @@ from typing import Any
 LEVELS = ("national", "province", "city", "district", "county")
 ROLES = ("review", "problems", "targets", "tasks", "other")
 KINDS = ("actual", "estimate", "target")
-MEASURES = ("level", "growth", "avg_growth", "cum_growth", "change_pp", "share", "ratio")
+MEASURES = ("level", "total", "growth", "avg_growth", "cum_growth", "change", "change_pp", "share", "ratio")
 CMPS = ("eq", "ge", "le", "approx", "range")
 
 
@@ -177,6 +177,7 @@ class Fact:
     section: int | None = None
     value_base: float | None = None
     unit_base: str | None = None
+    rules: tuple[str, ...] = ()  # the extraction rules that decided it (huibian/extract/rules.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

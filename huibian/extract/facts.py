@@ -8,11 +8,12 @@ import bisect
 import functools
 import re
 
-from huibian.extract.context import Context, CueIndex, Sections, SentenceCues, explicit_year, sentence_spans
+from huibian.extract.context import Context, Sections, sentence_spans
 from huibian.extract.cues import CJK, alt, cues, patterns
 from huibian.extract.mentions import FOLLOW_OK, Mention, find_mentions
 from huibian.extract.naming import expand_subjects, indicator, name_after, name_before, strip_scope
-from huibian.extract.rules import ExtractConfig
+from huibian.extract.rules import ExtractConfig, Reading, Where, apply, kind_of
+from huibian.extract.timeframe import Timeline
 from huibian.models import Fact, ReportMeta, Section
 from huibian.numbers import to_base
 from huibian.taxonomy import Taxonomy
@@ -50,7 +51,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     late = bool(meta.date) and meta.date[5:7] in ("10", "11", "12") and meta.date[:4] == str(year - 1)
     now = year - 1 if late else year  # the year 今年 means
     ctx = Context(text, sections, year)
-    cue_index = CueIndex(text, year)
+    timeline = Timeline(text, sections, year, now)
+    target_at = [m.start() for m in p["target"].finditer(text)]
     section_index = Sections(sections)
     estimate_from: int | None = None
     m_note = p["estimate_note"].search(text)
@@ -69,13 +71,16 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
         if lo == hi:
             continue
         mentions = all_mentions[lo:hi]
-        sentence = text[s0:s1]
         role = ctx.role(s0)
-        sc = SentenceCues.of(cue_index, text, s0, s1)
         est_pos = None
-        me = p["estimate"].search(sentence)
+        me = p["estimate"].search(text, s0, s1)
         if me:
-            est_pos = s0 + me.start()
+            est_pos = me.start()
+        total_pos = None
+        mt = p["total"].search(text, s0, s1)
+        if mt:
+            total_pos = mt.start()
+        first_target = _first_at(target_at, s0, s1)
         scope = ""
         sent_facts: list[Fact] = []
         prev_end = s0
@@ -88,15 +93,16 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             for cb in p["clause_break"].finditer(text, prev_end, m.start):
                 clause_start = cb.end()
             clause_head = text[clause_start : m.start]
+            scope_rule = None
             sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
             if sp:
-                scope = sp.group("scope")
+                scope, scope_rule = sp.group("scope"), "scope.part"
                 if scope == "县域" and meta.level == "county":
                     scope = ""  # a county's 县域 is the county itself
             elif p["own"].match(clause_head):
                 scope = ""
             elif its_place and _ITS.match(clause_head):
-                scope = its_place  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
+                scope, scope_rule = its_place, "scope.its"  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
             left = text[max(prev_end, clause_start) : m.start]
             name, name_start = name_before(text, max(prev_end, clause_start), m.start)
             name = strip_scope(name, scope)
@@ -113,87 +119,45 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if fact is None:
                 prev_end = m.end
                 continue
-            five = ctx.five_year(sc, m.start)
-            from_value = bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6))
-            # period and kind
-            period = sc.sent_year[1] if sc.sent_year and sc.sent_year[0] <= m.start else None
-            near_period, near_base = explicit_year(text, clause_start, m.start, now)
-            base = sc.base_before(m.start)
-            kind_target = role in ("targets", "tasks")
-            if sc.before("ahead", m.start):
-                period, kind_target = year + 4, True
-                fact.base_period = fact.base_period or (year - 1 if fact.measure in ("avg_growth", "cum_growth") else None)
-            plan_end = sc.plan_before(m.start)
-            if plan_end:
-                if plan_end >= year:
-                    period, kind_target = plan_end, True
-                else:
-                    period = plan_end
-                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
-                    fact.base_period = plan_end - 5
-            if near_period:
-                period = near_period
-            if near_base and fact.measure in ("avg_growth", "cum_growth", "change_pp", "level"):
-                fact.base_period = fact.base_period or near_base
-            elif base and fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
-                fact.base_period = base
-            if sc.before("back", m.start) and fact.measure in ("avg_growth", "cum_growth"):
-                fact.base_period = fact.base_period or year - 6
-            if sc.before("past", m.start) and period is None:
-                period, kind_target = year - 1, False
-            horizon = ctx.horizon(sc, s0, m.start)
-            if horizon and not near_period and (
-                horizon[1] == "sentence" or fact.measure in ("avg_growth", "cum_growth")
-            ):
-                period, kind_target = horizon[0], True
-                if fact.measure in ("avg_growth", "cum_growth") and fact.base_period is None:
-                    fact.base_period = year - 1
-            if from_value and not near_period:
-                period = year - 6 if five else year - 2
-            if five and fact.measure == "growth" and not kind_target and period in (None, year - 1):
-                fact.measure = "cum_growth"
-                fact.base_period = fact.base_period or year - 6
-            if five and fact.measure == "avg_growth" and fact.base_period is None and not kind_target:
-                fact.base_period = year - 6
-            if period is None:
-                if p["next_year"].search(text, clause_start, m.start):  # its own clause only
-                    period, kind_target = now + 1, True
-                elif sc.before("this_year", m.start):
-                    period, kind_target = now, not late
-                else:
-                    period = year if kind_target else year - 1
-            if period >= year and not kind_target and sc.before("target", m.start):
-                kind_target = True
-            if period < year:
-                kind_target = False
-            if kind_target:
-                kind = "target"
-            elif (est_pos is not None and est_pos < m.start) or (estimate_from is not None and m.start > estimate_from
-                                                                 and role not in ("targets", "tasks")):
-                kind = "estimate"
-            else:
-                kind = "actual"
-            fact.period = period
-            fact.kind = kind
+            where = Where(
+                text=text, year=year, now=now, s0=s0, clause_start=clause_start, m=m, left=left, role=role,
+                timeline=timeline, target_cue=first_target < m.start,
+                estimate_cue=est_pos is not None and est_pos < m.start,
+                estimate_note=estimate_from is not None and m.start > estimate_from and role not in ("targets", "tasks"),
+                total_cue=total_pos is not None and total_pos < m.start,
+                from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
+                config=config,
+            )
+            reading = Reading(fact)
+            apply(where, reading)
+            fact.period = reading.period if reading.period is not None else year - 1
+            fact.kind = kind_of(where, reading)
             fact.scope = scope
             fact.report = meta.id
+            fact.rules = tuple(fact.rules) + tuple(reading.rules) + ((scope_rule,) if scope_rule and scope else ())
             last_raw = fact
             expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, known_names, sent_facts) if f.name]
             section = section_index.at(m.start)
             for f in expanded:
                 f.indicator = indicator(f, taxonomy)
+                if f.indicator:
+                    f.rules = f.rules + ("indicator.name",)
                 f.value_base, f.unit_base = _base(f)
                 f.section = section.idx if section else None
             sent_facts.extend(expanded)
             prev_end = m.end
-            if name and fact.measure in ("level", "share", "ratio") or (name and not prev_name):
-                prev_name, prev_name_start = fact.name, fact.start
-            elif name:
+            if name:
                 prev_name, prev_name_start = fact.name, fact.start
         facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
     for f in facts:
         f.quote = text[f.start : f.end]
     return facts
+
+
+def _first_at(positions: list[int], s0: int, s1: int) -> int:
+    """The first position in [s0, s1), or a position past every mention."""
+    i = bisect.bisect_left(positions, s0)
+    return positions[i] if i < len(positions) and positions[i] < s1 else 1 << 60
 
 
 def _classify(
@@ -214,7 +178,8 @@ def _classify(
             value, unit = round((float(m.value) - 1) * 100, 6), "%"
         return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
                     measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
-                    start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi)
+                    start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi,
+                    rules=("list.member",))
     tail = _tail_noise().sub("", left)
     if "定为" in tail or "目标" in tail:
         tail = _TARGET_TAIL.sub("", tail)
@@ -224,16 +189,19 @@ def _classify(
     cmp = m.cmp
     base_period = None
     unit = m.unit
+    why: list[str] = []
     if m.uclass == "flat":
         measure = "growth"
     elif m.uclass == "double":
         measure = "cum_growth"
+        why.append("measure.multiple")
         mb = re.search(r"(?:比|较)((?:19|20)\d\d)年", left)
         base_period = int(mb.group(1)) if mb else None
     elif m.uclass == "ratio":
         measure = "ratio"
     elif unit in ("个百分点", "百分点"):
         measure = "change_pp"
+        why.append("measure.change_pp")
         unit = "个百分点"
         if p["down"].search(tail):
             value = -value
@@ -242,28 +210,38 @@ def _classify(
         if mb:
             measure, base_period, value = "cum_growth", int(mb.group(1)), round((value - 1) * 100, 6)
         elif p["up"].search(tail) or tail.endswith(("增长", "增加", "提高")):
-            measure, value = ("cum_growth" if re.search(r"比(19|20)\d\d年|比五年前|累计", left) else "growth"), value * 100
+            measure, value = ("cum_growth" if re.search(r"比(19|20)\d\d年|比五年前|累计|比.{1,8}时期", left) else "growth"), value * 100
         else:
             return None
+        why.append("measure.multiple")
         unit = "%"
         if cmp == "ge" and not m.value_hi:
             pass
     elif m.uclass == "percent":
         if p["avg"].search(left[-10:]):
             measure = "avg_growth"
+            why.append("measure.avg_growth")
         elif p["cum"].search(left[-12:]) or re.search(r"比(19|20)\d\d年(?:增长|提高|下降|减少)", left[-14:]):
             measure = "cum_growth"
+            why.append("measure.cum_growth")
         elif p["up"].search(tail) or p["down"].search(tail):
             measure = "growth"
+            why.append("measure.growth")
         elif p["share_of_target"].search(left[-8:]) or re.search(r"(比重|占比|比例)[为达到了]*$", tail) or (
             "占" in left and not re.search(r"(增长|下降|提高)", left[left.rfind("占") :])
         ) or re.search(r"(比重|占比)(?:由|从)", left):
             measure = "share"
+            why.append("measure.share")
         elif re.search(r"(涨幅|增幅|增速|(?<!自然)增长率|增长速度)(?:回落到|回落至|为|达到|控制在|保持在)?$", tail):
             measure = "growth"  # 居民消费价格涨幅3.5%: the rate is itself a growth
+            why.append("measure.rate")
         if measure in ("growth", "avg_growth", "cum_growth") and p["down"].search(tail):
             value = -value
-    absolute_change = m.uclass in ("money", "measure", "count") and bool(p["up"].search(tail) or p["down"].search(tail))
+    if m.uclass in ("money", "measure", "count") and (p["up"].search(tail) or p["down"].search(tail)):
+        measure = "change"  # 比上年增加8129元: an absolute change, negative for a fall
+        if p["down"].search(tail):
+            value = -value
+        why.append("measure.change")
     if isinstance(value, float) and value < 0 and cmp in ("ge", "le"):
         cmp = "le" if cmp == "ge" else "ge"
     # cmp words before the number
@@ -271,11 +249,17 @@ def _classify(
     if cmp == "eq":
         if p["ge_before"].search(lt) or re.search(r"(超过|突破|不低于|高于|至少|不少于)[^，,；;]{0,3}$", lt):
             cmp = "ge"
+            why.append("cmp.before")
         elif p["le_before"].search(lt) or (re.search(r"控制在", left) and measure in ("level", "growth")
                                             and text[m.end - 2 : m.end] in ("以内", "以下")):
             cmp = "le"
+            why.append("cmp.before")
         elif p["approx_before"].search(lt):
             cmp = "approx"
+            why.append("cmp.before")
+        elif re.search(r"控制在$", lt) and measure in ("level", "growth"):
+            cmp = "le"  # 城镇登记失业率控制在3.5%: a ceiling
+            why.append("cmp.cap")
         if cmp in ("ge", "le") and isinstance(value, float) and value < 0 and measure != "level":
             cmp = "le" if cmp == "ge" else "ge"
     quote_start = name_start if name else m.start
@@ -305,12 +289,10 @@ def _classify(
             fname = name or ""
     if not fname and "分别" not in left:
         return None
-    if m.uclass in ("money", "measure", "count") and absolute_change and not fname.endswith(("增加", "减少")):
-        fname += "增加" if p["up"].search(tail) else "减少"  # 比2011年增加8129元: a change, not the level
     return Fact(
         report="", indicator=None, name=fname, scope="", period=0, kind="actual", measure=measure, value=value,
         unit=unit if measure != "ratio" else "", cmp=cmp, quote="", start=quote_start, end=m.end,
-        base_period=base_period, value_hi=m.value_hi if measure != "ratio" else None,
+        base_period=base_period, value_hi=m.value_hi if measure != "ratio" else None, rules=tuple(why),
     )
 
 
