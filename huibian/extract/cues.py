@@ -44,6 +44,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "clause_break": re.compile(r"[，,；;：:]"),
         "estimate": re.compile(alt(c["estimate"])),
         "total": re.compile(alt(c["total"])),
+        "revenue_local": re.compile(r"^(?:全市|全省|全区|全县|市|省|县|区|本级)?地方级?财政收入"),
+        "revenue_local_part": re.compile(rf"(?:{alt(c['revenue_whole'])})[^。；;]{{0,60}}?地方级?财政收入"),
         "estimate_note": re.compile(r"[（(]\s*预计数"),
         "avg": re.compile(alt(c["avg"])),
         "cum": re.compile(alt(c["cum"])),
@@ -59,6 +61,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "part": re.compile(
             rf"(?:其中，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{0,14}}?(?:{alt(c['part_suffix'])})"
             r"|[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
+            r"|\d{1,3}个[\u4e00-\u9fff]{0,6}?(?:县\(市\)|县（市）|县市|县区|县|区|乡镇|镇|园区|开发区)"  # 25个欠发达县市
             r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗))"  # 桃源县、鼎城区、澧县
             r"(?=完成|实现|新增|共|累计|地区|生产|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|招商|出口|进出口|外贸)"
         ),

@@ -58,6 +58,8 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     m_note = p["estimate_note"].search(text)
     if m_note:  # the note covers the figure it is attached to and everything after it
         estimate_from = max(text.rfind(ch, 0, m_note.start()) for ch in "，。；\n") + 1
+    # 财政总收入…其中地方财政收入: this report's 地方财政收入 is the local part, general_budget_revenue
+    local_part = p["revenue_local_part"].search(text) is not None
     facts: list[Fact] = []
     all_mentions = find_mentions(text)
     mention_starts = [m.start for m in all_mentions]
@@ -76,10 +78,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
         me = p["estimate"].search(text, s0, s1)
         if me:
             est_pos = me.start()
-        total_pos = None
-        mt = p["total"].search(text, s0, s1)
-        if mt:
-            total_pos = mt.start()
+        totals = [mt.start() for mt in p["total"].finditer(text, s0, s1)]
         first_target = _first_at(target_at, s0, s1)
         scope = ""
         sent_facts: list[Fact] = []
@@ -124,7 +123,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 timeline=timeline, target_cue=first_target < m.start,
                 estimate_cue=est_pos is not None and est_pos < m.start,
                 estimate_note=estimate_from is not None and m.start > estimate_from and role not in ("targets", "tasks"),
-                total_cue=total_pos is not None and total_pos < m.start,
+                total_cue=any(t < m.start and not _GROUP_BREAK.search(text, t, m.start) for t in totals),
                 from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
                 config=config,
             )
@@ -142,6 +141,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 f.indicator = indicator(f, taxonomy)
                 if f.indicator:
                     f.rules = f.rules + ("indicator.name",)
+                if (f.indicator == "fiscal_revenue" and local_part and config.on("indicator.local_part")
+                        and p["revenue_local"].search(f.name)):
+                    f.indicator = "general_budget_revenue"
+                    f.rules = f.rules + ("indicator.local_part",)
                 f.value_base, f.unit_base = _base(f)
                 f.section = section.idx if section else None
             sent_facts.extend(expanded)
@@ -152,6 +155,9 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     for f in facts:
         f.quote = text[f.start : f.end]
     return facts
+
+
+_GROUP_BREAK = re.compile(r"[；;]")
 
 
 def _first_at(positions: list[int], s0: int, s1: int) -> int:
@@ -257,9 +263,6 @@ def _classify(
         elif p["approx_before"].search(lt):
             cmp = "approx"
             why.append("cmp.before")
-        elif re.search(r"控制在$", lt) and measure in ("level", "growth"):
-            cmp = "le"  # 城镇登记失业率控制在3.5%: a ceiling
-            why.append("cmp.cap")
         if cmp in ("ge", "le") and isinstance(value, float) and value < 0 and measure != "level":
             cmp = "le" if cmp == "ge" else "ge"
     quote_start = name_start if name else m.start

@@ -8,6 +8,7 @@ import re
 
 from huibian.extract.cues import patterns
 from huibian.extract.mentions import Mention
+from huibian.extract.timeframe import strip_time
 from huibian.models import Fact
 from huibian.taxonomy import Taxonomy
 
@@ -29,6 +30,7 @@ def name_before(text: str, start: int, end: int) -> tuple[str, int]:
     mv = _LEAD_IN.match(seg2)
     if mv and len(seg2) - mv.end() >= 2:
         seg2 = seg2[mv.end() :]  # 正常年景下力争粮食总产量 → 粮食总产量
+    seg2 = strip_time(seg2)  # “九五”期间社会消费品零售总额 → the quantity, not its years
     return seg2, start
 
 
@@ -83,7 +85,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
             if _URBAN_RURAL.search(name) and k == 2:
-                return [replace(fact, name=_urban_rural(name)[idx])]
+                return [replace(fact, name=_urban_rural(name, fact.period)[idx])]
             before = _previous_clause(text, clause_start)
             if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
                 listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before), known)
@@ -114,8 +116,11 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
     if _URBAN_RURAL.search(name):
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == 2 and m in same:
-            return [replace(fact, name=_urban_rural(name)[same.index(m)])]
-        return [replace(fact, name=n) for n in _urban_rural(name)]
+            return [replace(fact, name=_urban_rural(name, fact.period)[same.index(m)])]
+        if fact.measure == "level" and "收入" in name:
+            # one level for 城乡居民 as a whole is the all-resident figure (facts.md)
+            return [replace(fact, name=_URBAN_RURAL.sub("居民", name, count=1))]
+        return [replace(fact, name=n) for n in _urban_rural(name, fact.period)]
     return [fact]
 
 
@@ -145,13 +150,17 @@ _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
 _SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到|翻|实现|在|为|提高|下降)")  # not 年均, 人均
 
 
-def _urban_rural(name: str) -> list[str]:
-    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md)."""
+def _urban_rural(name: str, period: int) -> list[str]:
+    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md): the rural
+    half is 农民人均纯收入 for periods up to 2013, the disposable income from 2014."""
     m = _URBAN_RURAL.search(name)
     assert m is not None
     resident = m.group(1) or ""
     rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
-    rural = f"农村{resident}居民{rest}" if "可支配" in rest or rest == "收入" else "农民" + rest
+    if period and period <= 2013 and ("可支配" in rest or rest == "收入"):
+        rural = "农民人均纯收入"
+    else:
+        rural = f"农村{resident}居民{rest}" if "可支配" in rest or rest == "收入" else "农民" + rest
     return [f"城镇{resident}居民{rest}", rural]
 
 

@@ -106,7 +106,6 @@ MEASURE_RULES = {
     "list.member": "分别 A、B: a list member takes the measure and name of the one before",
     "cmp.before": "超过 / 不低于 / 控制在…以内 / 约 before the number: the qualifier",
     "cmp.after": "以上 / 以内 / 左右 after the number: the qualifier",
-    "cmp.cap": "控制在 X (a ceiling): at most",
     "name.before": "the quantity's name: the words before the number",
     "name.subject": "no name before the number: the subject of the sentence so far",
     "name.after": "a count first: the things counted after the number",
@@ -262,6 +261,16 @@ def kind_past(w: Where, r: Reading) -> bool:
 def kind_estimate(w: Where, r: Reading) -> bool:
     """预计 / 初步核算 earlier in the sentence, or a （预计数，下同） note before it: an estimate."""
     return not r.target and (w.estimate_cue or w.estimate_note)
+
+
+@rule("cmp.cap")
+def cmp_cap(w: Where, r: Reading) -> bool:
+    """A target 控制在 X (城镇登记失业率控制在4.5%) is a ceiling; a review's 控制在 X states what was achieved."""
+    f = r.fact
+    if not r.target or f.cmp != "eq" or f.measure not in ("level", "growth") or not w.left.rstrip().endswith("控制在"):
+        return False
+    f.cmp = "le"
+    return True
 
 
 def kind_of(w: Where, r: Reading) -> str:

@@ -163,6 +163,18 @@ def scan(text: str, year: int, now: int) -> tuple[list[Frame], list[tuple[int, i
     return frames, bases
 
 
+_QUOTES = re.compile(r"^[”’\"'、，\s]+|[“‘\"'\s]+$")
+
+
+def strip_time(name: str) -> str:
+    """A name without the time words in it (“九五”期间零售总额 → 零售总额): they set the
+    figure's years, they are not what it counts."""
+    if not name:
+        return name
+    out = _QUOTES.sub("", _scanner().sub("", name))
+    return out if len(out) >= 2 else name
+
+
 _PARA_LEAD_END = re.compile(r"[，,：:；;。]")
 _LIST_ITEM = re.compile(r"\s*(?:——|—|－|一是|二是|三是|四是|五是|第[一二三四五六七八九十]|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[●·•◆])")
 
@@ -227,8 +239,7 @@ class Timeline:
         stop = _PARA_LEAD_END.search(self.text, start, end)
         cut = stop.start() if stop else end
         lo, hi = bisect.bisect_left(self.at, start), bisect.bisect_left(self.at, cut)
-        found = self.frames[lo:hi]
-        return found[-1] if found else None
+        return self.frames[lo] if lo < hi else None  # 2015年是“十二五”的最后一年: 2015
 
     def _paragraph_frames(self, section_starts: dict[int, int]) -> list[tuple[int, Frame | None]]:
         """(paragraph start, frame) for every paragraph: its opening frame, or the one a
@@ -246,7 +257,9 @@ class Timeline:
             if depth == 1:
                 part = None
             elif depth is None and _heading_like(line):
-                part = None if own is None else _at_level(own, "section")
+                lo, hi = bisect.bisect_left(self.at, start), bisect.bisect_left(self.at, end)
+                named = _one_frame(self.frames[lo:hi])
+                part = None if named is None else _at_level(named, "section")
                 out.append((start, None))
                 continue
             if own is not None:
@@ -272,10 +285,21 @@ class Timeline:
             title_end = self.text.find("\n", s.start)
             title_end = len(self.text) if title_end < 0 else title_end
             lo, hi = bisect.bisect_left(self.at, s.start), bisect.bisect_left(self.at, title_end)
-            found = self.frames[lo:hi]
-            if len(found) == 1:
-                out.append((s.start, s.end, s.depth, _at_level(found[0], "section")))
+            found = _one_frame(self.frames[lo:hi])
+            if found is not None:
+                out.append((s.start, s.end, s.depth, _at_level(found, "section")))
         return out
+
+
+def _one_frame(found: list[Frame]) -> Frame | None:
+    """The frame a title names: its only one, or a span whose last year the title names
+    too (“十五”计划执行情况和2005年工作回顾 is the span); None when they disagree."""
+    if len(found) == 1:
+        return found[0]
+    spans = [f for f in found if f.span]
+    if len(spans) == 1 and all(f is spans[0] or (f.start is None and f.end == spans[0].end) for f in found):
+        return spans[0]
+    return None
 
 
 def _heading_like(line: str) -> bool:
