@@ -44,6 +44,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "clause_break": re.compile(r"[，,；;：:]"),
         "estimate": re.compile(alt(c["estimate"])),
         "total": re.compile(alt(c["total"])),
+        "stock": re.compile(alt(c["stock"])),
         "revenue_local": re.compile(r"^(?:全市|全省|全区|全县|市|省|县|区|本级)?地方级?财政收入"),
         "revenue_local_part": re.compile(rf"(?:{alt(c['revenue_whole'])})[^。；;]{{0,60}}?地方级?财政收入"),
         "estimate_note": re.compile(r"[（(]\s*预计数"),

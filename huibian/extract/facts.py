@@ -124,6 +124,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 estimate_cue=est_pos is not None and est_pos < m.start,
                 estimate_note=estimate_from is not None and m.start > estimate_from and role not in ("targets", "tasks"),
                 total_cue=any(t < m.start and not _GROUP_BREAK.search(text, t, m.start) for t in totals),
+                stock_cue=p["stock"].search(text, clause_start, m.start) is not None,
+                statistic=taxonomy.indicator_for(_URBAN_RURAL_NAME.sub("城镇居民", fact.name), fact.measure, fact.unit)
+                is not None,
+                spans=(timeline.paragraph(m.start), timeline.section(m.start)),
                 from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
                 config=config,
             )
@@ -158,6 +162,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
 
 
 _GROUP_BREAK = re.compile(r"[；;]")
+_URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
 
 
 def _first_at(positions: list[int], s0: int, s1: int) -> int:

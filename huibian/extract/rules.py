@@ -47,6 +47,9 @@ class Where:
     estimate_cue: bool  # 预计, 初步核算 ... before the mention in its sentence
     estimate_note: bool  # after a （预计数，下同） note, outside the plan part
     total_cue: bool  # 累计 / 共计 governs the mention (its clause, or the list it leads)
+    stock_cue: bool  # 达到 / 余额 / 总数 before the number in its clause: a stock, not a flow
+    statistic: bool  # the name stands for an indicator, a statistic reported year by year
+    spans: tuple[Frame | None, ...]  # the paragraph's and the section's frames, for 由A到B
     from_value: bool  # the first value of 由A提高到B
     config: ExtractConfig
 
@@ -127,25 +130,27 @@ MEASURE_RULES = {
 def frame_sentence(w: Where, r: Reading) -> bool:
     """The nearest time words before the figure in its sentence (2000年，… “九五”期间 … 到2020年) set its years."""
     f = w.timeline.in_sentence(w.s0, w.m.start)
-    return _take(r, f)
+    return _take(r, f, w)
 
 
 @rule("frame.paragraph")
 def frame_paragraph(w: Where, r: Reading) -> bool:
     """Else the time words that open its paragraph (过去五年，… / “十五”时期…目标是：) or a heading line above it."""
-    return r.frame is None and _take(r, w.timeline.paragraph(w.m.start))
+    return r.frame is None and _take(r, w.timeline.paragraph(w.m.start), w)
 
 
 @rule("frame.section")
 def frame_section(w: Where, r: Reading) -> bool:
     """Else the time words of the title of the section it stands in (“十五”时期政府工作的目标和任务)."""
-    return r.frame is None and _take(r, w.timeline.section(w.m.start))
+    return r.frame is None and _take(r, w.timeline.section(w.m.start), w)
 
 
-def _take(r: Reading, f: Frame | None) -> bool:
+def _take(r: Reading, f: Frame | None, w: Where | None = None) -> bool:
     if f is None:
         return False
     r.frame, r.period, r.target = f, f.end, f.future
+    if f.source == "whole_year" and w is not None and w.plan_part:
+        r.period, r.target = w.year, True  # 全年 in the plan part: the year planned
     return True
 
 
@@ -163,9 +168,9 @@ def period_from_value(w: Where, r: Reading) -> bool:
     """由A提高到B: A is the level the span started from (the year before it began, or the year before)."""
     if not w.from_value or (r.frame is not None and r.frame.source in ("year", "year_span") and r.frame.level == "sentence"
                             and r.frame.at > w.clause_start):
-        return False
-    f = r.frame
-    r.period = f.base() if f is not None and f.base() is not None else (r.period or w.year) - 1
+        return False  # 由2010年的X: the year is named
+    span = next((f for f in (r.frame, *w.spans) if f is not None and f.span and not f.future), None)
+    r.period = span.base() if span is not None else (r.period or w.year) - 1
     r.target = False
     return True
 
@@ -181,6 +186,21 @@ def span_total(w: Where, r: Reading) -> bool:
         return False
     if r.frame is None or not r.frame.span:
         return False
+    f.measure = "total"
+    f.base_period = f.base_period or r.frame.base()
+    return True
+
+
+@rule("span.flow_total")
+def span_flow_total(w: Where, r: Reading) -> bool:
+    """What was done over a past span (五年来新建…, a five-year review's 淘汰黄标车694辆): a total; a stock (达到, 余额) stays a level."""
+    f = r.fact
+    if f.measure != "level" or w.m.uclass not in ("money", "measure", "count") or w.from_value:
+        return False
+    if r.frame is None or not r.frame.span or r.frame.future:
+        return False
+    if w.stock_cue or w.statistic:
+        return False  # GDP, income, jobs in a five-year review: the last year's figure, unless 累计
     f.measure = "total"
     f.base_period = f.base_period or r.frame.base()
     return True
@@ -228,6 +248,19 @@ def base_named(w: Where, r: Reading) -> bool:
 
 
 # -- kind --------------------------------------------------------------------------
+
+
+@rule("base.cum_growth")
+def base_cum_growth(w: Where, r: Reading) -> bool:
+    """增长X% counted from a named year before last year (比2011年分别下降84%): growth over several years."""
+    f = r.fact
+    if f.measure != "growth" or r.period is None:
+        return False
+    bases = w.timeline.bases_between(w.clause_start, w.m.start)
+    if not bases or bases[-1] >= r.period - 1:
+        return False
+    f.measure, f.base_period = "cum_growth", bases[-1]
+    return True
 
 
 @rule("kind.target_cue")

@@ -73,6 +73,7 @@ def _scanner() -> re.Pattern[str]:
         rf"|(?P<last>{alt(t['last_year'])})"
         rf"|(?P<this>{alt(t['this_year'])})"
         rf"|(?P<next>{alt(t['next_year'])})"
+        rf"|(?P<whole>{alt(t['whole_year'])})"
     )
 
 
@@ -160,6 +161,10 @@ def scan(text: str, year: int, now: int) -> tuple[list[Frame], list[tuple[int, i
                 frames.append(Frame(now, None, now >= year, "relative", at))
         elif kind == "next":
             frames.append(Frame(now + 1, None, True, "relative", at))
+        elif kind == "whole" and not is_base:
+            # 全年: the one year the passage is about — last year in a review, this year in a
+            # plan (the rules settle which by the paragraph's role)
+            frames.append(Frame(year - 1, None, False, "whole_year", at))
     return frames, bases
 
 
@@ -175,6 +180,7 @@ def strip_time(name: str) -> str:
     return out if len(out) >= 2 else name
 
 
+_TOPIC = re.compile(r"\s*(?:(?:19|20)\d\d年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
 _PARA_LEAD_END = re.compile(r"[，,：:；;。]")
 _LIST_ITEM = re.compile(r"\s*(?:——|—|－|一是|二是|三是|四是|五是|第[一二三四五六七八九十]|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[●·•◆])")
 
@@ -188,7 +194,7 @@ class Timeline:
         self.frames, self.bases = scan(text, year, now)
         self.at = [f.at for f in self.frames]
         self.base_at = [b for b, _ in self.bases]
-        self._paragraphs = self._paragraph_frames({s.start: s.depth for s in sections})
+        self._paragraphs = self._paragraph_frames(sections)
         self._para_starts = [p for p, _ in self._paragraphs]
         self._sections = self._section_frames(sections)
 
@@ -241,27 +247,31 @@ class Timeline:
         lo, hi = bisect.bisect_left(self.at, start), bisect.bisect_left(self.at, cut)
         return self.frames[lo] if lo < hi else None  # 2015年是“十二五”的最后一年: 2015
 
-    def _paragraph_frames(self, section_starts: dict[int, int]) -> list[tuple[int, Frame | None]]:
+    def _paragraph_frames(self, sections: list[Section]) -> list[tuple[int, Frame | None]]:
         """(paragraph start, frame) for every paragraph: its opening frame, or the one a
         paragraph ending in a colon hands to the list items after it, or the frame of a
         heading line the structure stage did not number (它 governs until the next heading)."""
         out: list[tuple[int, Frame | None]] = []
         carried: Frame | None = None
         part: Frame | None = None
+        tops = sorted(s.start for s in sections if s.depth == 1)
+        inner = {s.start for s in sections if s.depth > 1}
         pos = 0
         for line in self.text.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
             own = self._lead(start, end)
-            depth = section_starts.get(start)
-            if depth == 1:
+            heading = bisect.bisect_left(tops, start) < bisect.bisect_right(tops, end)  # a part starts here
+            if heading:
                 part = None
-            elif depth is None and _heading_like(line):
+            elif not any(start <= s <= end for s in inner) and _heading_like(line):
                 lo, hi = bisect.bisect_left(self.at, start), bisect.bisect_left(self.at, end)
                 named = _one_frame(self.frames[lo:hi])
                 part = None if named is None else _at_level(named, "section")
                 out.append((start, None))
                 continue
+            if own is not None and _TOPIC.match(line):
+                part = _at_level(own, "section")  # 2015年是“十二五”的最后一年。…: a part about 2015
             if own is not None:
                 frame = own
             elif carried is not None and _LIST_ITEM.match(line):
