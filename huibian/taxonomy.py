@@ -40,6 +40,7 @@ class Indicator:
     share: str | None = None  # the indicator for this quantity's share of the whole (服务业增加值 → services_share)
     measures: tuple[str, ...] = ()  # when set, the only measures the indicator takes
     strict_names: tuple[str, ...] = ()  # names that count only alone or after a place word (经济)
+    whole: str | None = None  # for a share: the indicator of the whole (rd_intensity: gdp)
 
 
 @dataclass(frozen=True)
@@ -192,12 +193,13 @@ def _merge_indicators(indicators: dict[str, Indicator], data: Any, origin: str) 
                 item.get("direction", old.direction), old.patterns + patterns, item.get("share", old.share),
                 tuple(item.get("measures", old.measures)),
                 old.strict_names + tuple(str(n) for n in item.get("strict_names", []) if n not in old.strict_names),
+                item.get("whole", old.whole),
             )
         else:
             indicators[item["id"]] = Indicator(
                 item["id"], names, tuple(item.get("units", ())), bool(item.get("headline", False)),
                 item.get("direction", "higher"), patterns, item.get("share"), tuple(item.get("measures", ())),
-                tuple(str(n) for n in item.get("strict_names", [])),
+                tuple(str(n) for n in item.get("strict_names", [])), item.get("whole"),
             )
 
 
@@ -254,6 +256,11 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
         share = tax.indicators[ind_id].share
         if share is None:
             return None  # a share of something that is not an indicator's share
+        whole = tax.indicators[share].whole if share in tax.indicators else None
+        if share_of and whole:
+            of = _parse(tax, share_of, "level")
+            if of is None or of.indicator != whole:
+                return None  # 战略性新兴产业增加值占规模以上工业比重: a share of another whole
         ind_id = share
     return NameParse(ind_id, head, prefix, tail, share_of)
 

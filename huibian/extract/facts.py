@@ -19,7 +19,8 @@ from huibian.numbers import to_base
 from huibian.taxonomy import Taxonomy
 
 _TO_VALUE = re.compile(r"(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)(?:去年|上年|今年)?(?:底|末)?的?")
-_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*")
+# a list member, or the higher figure a target adds (增长7.5%，力争达到8%; 年均增长7%、力争7.5%)
+_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*(?:(?:力争|争取|确保|力求|努力)(?:达到|实现)?)?")
 
 # a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
 _PLACE_HEAD = re.compile(
@@ -279,6 +280,9 @@ def _classify(
         measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
         name = name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
         name_start = m.start
+    if name.startswith("占") and prev_name and not prev_name.startswith("占"):
+        name = fname = prev_name + name  # 服务业增加值150亿元，占GDP比重45%: the subject's share
+        why.append("name.subject")
     if name == "人均" and prev_name and not prev_name.startswith("人均"):
         own = p["own"].match(prev_name)  # 全县地区生产总值…、人均… → 人均地区生产总值
         name = fname = "人均" + (prev_name[own.end() :] if own else prev_name)

@@ -201,14 +201,14 @@ class Timeline:
     def in_sentence(self, s0: int, pos: int) -> Frame | None:
         """The nearest frame before `pos` in the sentence starting at `s0`. Time words that
         open the sentence govern all of it; time words inside it govern up to the next
-        semicolon, and a date or a 今年 / 明年 inside it only its own clause (预计明年5月开业；
-        …总投资30亿元 is not next year's)."""
+        semicolon (预计明年5月开业；…总投资30亿元 is not next year's), a date only its clause."""
         i = bisect.bisect_left(self.at, pos) - 1
         while i >= 0 and self.frames[i].at >= s0:
             f = self.frames[i]
             if _PARA_LEAD_END.search(self.text, s0, f.at) is None:
                 return f  # opens the sentence
-            stops = "；;" if f.source not in ("date", "relative") else "；;，,：:"
+            # a date governs its clause; 今年 a clause and the list its colon opens (今年主要预期目标是：…)
+            stops = "；;，," if f.source == "date" else "；;"
             if not any(ch in stops for ch in self.text[f.at : pos]):
                 return f
             i -= 1
