@@ -62,6 +62,8 @@ class NameGrammar:
     narrowing_suffix: tuple[str, ...]
     narrowing_words: tuple[str, ...]
     share_markers: re.Pattern[str]
+    predicate: re.Pattern[str]  # words that end the noun phrase: what follows is no part of the name
+    whole_place: re.Pattern[str]  # 占全市 / 占全省的比重: a part's share of the place, not of an indicator
     refine: Mapping[str, tuple[tuple[str, str], ...]]
     place_prefix: re.Pattern[str]
     parens: re.Pattern[str] = field(default=re.compile(r"[（(][^）)]{0,12}[）)]"))
@@ -106,6 +108,10 @@ class Taxonomy:
         ind = self._indicators.get(indicator or "")
         return ind.direction if ind else "higher"
 
+    def is_whole_place(self, text: str) -> bool:
+        """占全市 / 占全省的比重: whether a share is of a place's total (not of an indicator)."""
+        return bool(text) and self._grammar.whole_place.match(text) is not None
+
     def id_of(self, name: str) -> str | None:
         """The id a listed name maps to exactly (no reading of the words around it)."""
         return self._by_name.get(name)
@@ -118,6 +124,8 @@ class Taxonomy:
         parsed = self.parse(name, measure)
         if parsed is None:
             return None
+        if measure == "share" and parsed.share_of and self._grammar.whole_place.match(parsed.share_of):
+            return parsed.indicator  # a part's (or the place's) share of a wider place's total
         return parsed.indicator if self._fits(parsed.indicator, measure, unit) else None
 
     def parse(self, name: str, measure: str = "level") -> NameParse | None:
@@ -223,6 +231,8 @@ def _compile_grammar(g: dict[str, Any]) -> NameGrammar:
         narrowing_suffix=tuple(g.get("narrowing_suffix", [])),
         narrowing_words=tuple(g.get("narrowing_words", [])),
         share_markers=re.compile(_alt(g.get("share_of", ["占"]))),
+        predicate=re.compile(rf"(?:{_alt(g.get('tail', []))})*(?:{_alt(g.get('predicate', ['，']))})"),
+        whole_place=re.compile(rf"(?:{_alt(g.get('whole_place', ['全市']))})(?:的)?(?:比重|比例|份额)?$"),
         refine=MappingProxyType({h: tuple(t) for h, t in g.get("refine", {}).items()}),
         place_prefix=re.compile(rf"(?:{_alt(g.get('place_prefix', []))})*" if g.get("place_prefix") else ""),
     )
@@ -239,7 +249,8 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
         name, share_of = name[: m.start()], name[m.end() :]
     # a head counts only when what follows it is tail words (出口企业: no); of those, the one
     # that starts first, and the longest there (外贸进出口|额, not 外贸进|出口额)
-    heads = [h for h in tax._heads(name) if h[1] == len(name) or g.tail.fullmatch(name, h[1])]
+    heads = [h for h in tax._heads(name)
+             if h[1] == len(name) or g.tail.fullmatch(name, h[1]) or g.predicate.match(name, h[1])]
     if not heads:
         return None
     start, end, ind_id = min(heads, key=lambda h: (h[0], h[0] - h[1]))
@@ -252,6 +263,8 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
         if qualifier in prefix:
             ind_id = refined
             break
+    if share_of and g.whole_place.match(share_of):
+        return NameParse(ind_id, head, prefix, tail, share_of)  # 进出口总额占全省的60%: a share of the place's total
     if share_of or (measure == "share" and m is None and tax.indicators[ind_id].share):
         share = tax.indicators[ind_id].share
         if share is None:

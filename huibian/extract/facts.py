@@ -20,7 +20,7 @@ from huibian.taxonomy import Taxonomy
 
 _TO_VALUE = re.compile(r"(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)(?:去年|上年|今年)?(?:底|末)?的?")
 # a list member, or the higher figure a target adds (增长7.5%，力争达到8%; 年均增长7%、力争7.5%)
-_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|，|,)\s*(?:(?:力争|争取|确保|力求|努力)(?:达到|实现)?)?")
+_LIST_SEP = re.compile(r"\s*(?:(?:、|和|及|与|，|,)\s*(?:(?:力争|争取|确保|力求|努力)(?:达到|实现)?)?|(?:力争|争取|力求)(?:达到|实现)?)")
 
 # a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
 _PLACE_HEAD = re.compile(
@@ -146,6 +146,11 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 f.indicator = indicator(f, taxonomy)
                 if f.indicator:
                     f.rules = f.rules + ("indicator.name",)
+                if f.indicator and f.measure == "share" and not f.scope and config.on("scope.share_of_place"):
+                    part = _part_of_place(taxonomy, f.name)  # 农村GDP已占全市的47.3%: 农村's share
+                    if part:
+                        f.scope = part
+                        f.rules = f.rules + ("scope.share_of_place",)
                 if (f.indicator == "fiscal_revenue" and local_part and config.on("indicator.local_part")
                         and p["revenue_local"].search(f.name)):
                     f.indicator = "general_budget_revenue"
@@ -164,6 +169,19 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
 
 _GROUP_BREAK = re.compile(r"[；;]")
 _URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
+
+
+_PART_NOISE = re.compile(r"^(?:[\W_]|全市|全省|全区|全县|我市|我省|我区|我县|本市|全社会|实现|完成|共|其中|提出|力争|确保)+"
+                         r"|(?:的|已|实现|完成|引进|利用|规模以上|规上|全社会)+$")
+
+
+def _part_of_place(taxonomy: Taxonomy, name: str) -> str:
+    """The part whose share of the place a name states (农村GDP占全市 → 农村), or ''."""
+    parsed = taxonomy.parse(name, "share")
+    if parsed is None or not parsed.prefix or not taxonomy.is_whole_place(parsed.share_of):
+        return ""
+    part = _PART_NOISE.sub("", parsed.prefix)
+    return part if len(part) >= 2 else ""
 
 
 def _first_at(positions: list[int], s0: int, s1: int) -> int:

@@ -120,6 +120,7 @@ MEASURE_RULES = {
     "scope.part": "a part of the region named before the figure (开发区, 县域, 四县(市))",
     "scope.its": "其 after a sentence that opened with a place group",
     "scope.paragraph": "a zone or district that opens the paragraph",
+    "scope.share_of_place": "农村GDP占全市的47.3%: the part before the figure's name is its scope",
 }
 
 
