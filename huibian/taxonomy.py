@@ -40,7 +40,7 @@ class Indicator:
     share: str | None = None  # the indicator for this quantity's share of the whole (服务业增加值 → services_share)
     measures: tuple[str, ...] = ()  # when set, the only measures the indicator takes
     strict_names: tuple[str, ...] = ()  # names that count only alone or after a place word (经济)
-    whole: str | None = None  # for a share: the indicator of the whole (rd_intensity: gdp)
+    whole: tuple[str, ...] = ()  # for a share: the indicators of the whole (rd_intensity: gdp)
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class NameGrammar:
     refine: Mapping[str, tuple[tuple[str, str], ...]]
     place_prefix: re.Pattern[str]
     parens: re.Pattern[str] = field(default=re.compile(r"[（(][^）)]{0,12}[）)]"))
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _alt(words: list[str]) -> str:
@@ -201,14 +204,21 @@ def _merge_indicators(indicators: dict[str, Indicator], data: Any, origin: str) 
                 item.get("direction", old.direction), old.patterns + patterns, item.get("share", old.share),
                 tuple(item.get("measures", old.measures)),
                 old.strict_names + tuple(str(n) for n in item.get("strict_names", []) if n not in old.strict_names),
-                item.get("whole", old.whole),
+                _tuple(item.get("whole")) or old.whole,
             )
         else:
             indicators[item["id"]] = Indicator(
                 item["id"], names, tuple(item.get("units", ())), bool(item.get("headline", False)),
                 item.get("direction", "higher"), patterns, item.get("share"), tuple(item.get("measures", ())),
-                tuple(str(n) for n in item.get("strict_names", [])), item.get("whole"),
+                tuple(str(n) for n in item.get("strict_names", [])), _tuple(item.get("whole")),
             )
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    """A YAML value that may be one string or a list of them."""
+    if value is None:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
 def _merge_grammar(grammar: dict[str, Any], data: dict[str, Any], origin: str) -> None:
@@ -242,7 +252,7 @@ def _compile_grammar(g: dict[str, Any]) -> NameGrammar:
 def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
     """Read a name: the rightmost head, then what stands before and after it."""
     g = tax._grammar
-    name = g.parens.sub("", raw)  # 地区生产总值(GDP)
+    name = g.parens.sub("", _SPACE.sub("", raw))  # 地区生产总值(GDP); 社 会消费品 (a scanner's space)
     share_of = ""
     m = g.share_markers.search(name)
     if m and m.start() > 0:  # 服务业增加值占地区生产总值比重: the share of the part before 占
@@ -269,10 +279,10 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
         share = tax.indicators[ind_id].share
         if share is None:
             return None  # a share of something that is not an indicator's share
-        whole = tax.indicators[share].whole if share in tax.indicators else None
+        whole = tax.indicators[share].whole if share in tax.indicators else ()
         if share_of and whole:
             of = _parse(tax, share_of, "level")
-            if of is None or of.indicator != whole:
+            if of is None or of.indicator not in whole:
                 return None  # 战略性新兴产业增加值占规模以上工业比重: a share of another whole
         ind_id = share
     return NameParse(ind_id, head, prefix, tail, share_of)

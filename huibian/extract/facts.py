@@ -44,7 +44,6 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
     """All facts of one report, in text order."""
     taxonomy = taxonomy or Taxonomy.load()
     config = config or ExtractConfig()
-    known_names = taxonomy.names  # the user's --taxonomy names included
     p = patterns()
     year = meta.year
     # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and
@@ -140,7 +139,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             fact.report = meta.id
             fact.rules = tuple(fact.rules) + tuple(reading.rules) + ((scope_rule,) if scope_rule and scope else ())
             last_raw = fact
-            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, known_names, sent_facts) if f.name]
+            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, taxonomy, sent_facts) if f.name]
             section = section_index.at(m.start)
             for f in expanded:
                 f.indicator = indicator(f, taxonomy)

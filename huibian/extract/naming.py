@@ -66,11 +66,12 @@ def strip_scope(name: str, scope: str) -> str:
 _SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
 
 
-def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], known: frozenset[str],
+def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], taxonomy: Taxonomy,
                      sent_facts: list[Fact]) -> list[Fact]:
     """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
     from dataclasses import replace
 
+    known = taxonomy.names
     name = fact.name
     brk = patterns()["clause_break"].search(text, m.end)
     clause_end = brk.start() if brk else len(text)
@@ -103,6 +104,14 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             return [fact]
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
+    parts = _subject_parts(name, known)
+    if len(parts) >= 2 and all(taxonomy.indicator_for(part, fact.measure, fact.unit) for part in parts):
+        # 城镇居民人均可支配收入和农民人均纯收入增长12%: each named quantity, in order when each has its figure
+        same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
+        if len(same) == len(parts) and m in same:
+            return [replace(fact, name=parts[same.index(m)], rules=fact.rules + ("subjects.each",))]
+        if len(same) == 1:
+            return [replace(fact, name=part, rules=fact.rules + ("subjects.each",)) for part in parts]
     if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
         # the subjects of this semicolon group that have no figure of this kind yet
         group = max(text.rfind("；", 0, clause_start), text.rfind(";", 0, clause_start))
