@@ -63,6 +63,7 @@ class NameGrammar:
     narrowing_words: tuple[str, ...]
     share_markers: re.Pattern[str]
     predicate: re.Pattern[str]  # words that end the noun phrase: what follows is no part of the name
+    ratio_of: tuple[re.Pattern[str], ...]  # A与B之比: A's share of B
     whole_place: re.Pattern[str]  # 占全市 / 占全省的比重: a part's share of the place, not of an indicator
     refine: Mapping[str, tuple[tuple[str, str], ...]]
     place_prefix: re.Pattern[str]
@@ -242,6 +243,7 @@ def _compile_grammar(g: dict[str, Any]) -> NameGrammar:
         narrowing_words=tuple(g.get("narrowing_words", [])),
         share_markers=re.compile(_alt(g.get("share_of", ["占"]))),
         predicate=re.compile(rf"(?:{_alt(g.get('tail', []))})*(?:{_alt(g.get('predicate', ['，']))})"),
+        ratio_of=tuple(re.compile(p) for p in g.get("ratio_of", [])),
         whole_place=re.compile(rf"(?:{_alt(g.get('whole_place', ['全市']))})(?:的)?(?:比重|比例|份额)?$"),
         refine=MappingProxyType({h: tuple(t) for h, t in g.get("refine", {}).items()}),
         place_prefix=re.compile(rf"(?:{_alt(g.get('place_prefix', []))})*" if g.get("place_prefix") else ""),
@@ -257,6 +259,13 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
     m = g.share_markers.search(name)
     if m and m.start() > 0:  # 服务业增加值占地区生产总值比重: the share of the part before 占
         name, share_of = name[: m.start()], name[m.end() :]
+    else:
+        for pat in g.ratio_of:  # 研究与试验发展经费投入与地区生产总值之比
+            mr = pat.match(name)
+            if mr:
+                name, share_of = mr.group(1), mr.group(2)
+                m = mr
+                break
     # a head counts only when what follows it is tail words (出口企业: no); of those, the one
     # that starts first, and the longest there (外贸进出口|额, not 外贸进|出口额)
     heads = [h for h in tax._heads(name)
