@@ -44,6 +44,9 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "clause_break": re.compile(r"[，,；;：:]"),
         "estimate": re.compile(alt(c["estimate"])),
         "total": re.compile(alt(c["total"])),
+        "topic_lead": re.compile(rf"^(?:[一二三四五六七八九十]是|{alt(c['topic_lead'])})+"),
+        "topic_part": re.compile(
+            rf"(?P<part>[\u4e00-\u9fff]{{2,8}}?(?P<kind>{alt(c['zone_suffix'])}))(?!建设|开发|规划|管理|条例|政策|试点)"),
         "stock": re.compile(alt(c["stock"])),
         "revenue_local": re.compile(r"^(?:全市|全省|全区|全县|市|省|县|区|本级)?地方级?财政收入"),
         "revenue_local_part": re.compile(rf"(?:{alt(c['revenue_whole'])})[^。；;]{{0,60}}?地方级?财政收入"),

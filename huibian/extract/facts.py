@@ -150,6 +150,10 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                     if part:
                         f.scope = part
                         f.rules = f.rules + ("scope.share_of_place",)
+                if (not f.scope and f.indicator in _AGGREGATES and config.on("scope.paragraph")
+                        and (topic := _topic_part(text, m.start, p["topic_part"]))):
+                    f.scope = topic  # 二是抓金普新区…。…新区…经济总量达到2296亿元: the zone's, not the city's
+                    f.rules = f.rules + ("scope.paragraph",)
                 if (f.indicator == "fiscal_revenue" and local_part and config.on("indicator.local_part")
                         and p["revenue_local"].search(f.name)):
                     f.indicator = "general_budget_revenue"
@@ -167,6 +171,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
 
 
 _GROUP_BREAK = re.compile(r"[；;]")
+_ASIDE = re.compile(r"[（(][^）)]{0,16}[）)]")
 _URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
 
 
@@ -181,6 +186,26 @@ def _part_of_place(taxonomy: Taxonomy, name: str) -> str:
         return ""
     part = _PART_NOISE.sub("", parsed.prefix)
     return part if len(part) >= 2 else ""
+
+
+# indicators that add up over parts of a region: a zone's figure of these is not the city's
+_AGGREGATES = frozenset({"gdp", "fixed_asset_investment", "fiscal_revenue", "general_budget_revenue", "trade_total",
+                         "exports", "fdi", "retail_sales", "industrial_value_added", "domestic_investment_inflow"})
+
+
+def _topic_part(text: str, pos: int, pattern: re.Pattern[str]) -> str:
+    """The zone a paragraph is about: named in its first sentence and referred to again
+    (by its kind: 新区, 开发区) before `pos`."""
+    start = text.rfind("\n", 0, pos) + 1
+    first_end = min((i for i in (text.find("。", start, pos), pos) if i >= 0), default=pos)
+    m = pattern.search(text, start, first_end)
+    if m is None:
+        return ""
+    kind = m.group("kind")
+    if text.count(kind, m.end(), pos) < 1:
+        return ""
+    body = m.group("part")[: -len(kind)]
+    return patterns()["topic_lead"].sub("", body) + kind
 
 
 def _first_at(positions: list[int], s0: int, s1: int) -> int:
@@ -209,6 +234,7 @@ def _classify(
                     measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
                     start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi,
                     rules=("list.member",))
+    left = _ASIDE.sub("", left)  # 同比增长（以下简称“增长”）7%: the aside is no part of the cue
     tail = _tail_noise().sub("", left)
     if "定为" in tail or "目标" in tail:
         tail = _TARGET_TAIL.sub("", tail)
@@ -239,7 +265,8 @@ def _classify(
         if mb:
             measure, base_period, value = "cum_growth", int(mb.group(1)), round((value - 1) * 100, 6)
         elif p["up"].search(tail) or tail.endswith(("增长", "增加", "提高")):
-            measure, value = ("cum_growth" if re.search(r"比(19|20)\d\d年|比五年前|累计|比.{1,8}时期", left) else "growth"), value * 100
+            over = re.search(r"比(19|20)\d\d年|比五年前|累计|比.{1,8}时期|[一二三四五六七八九十两\d]年(?:间|来)?(?:增长|增加|提高)", left)
+            measure, value = ("cum_growth" if over else "growth"), value * 100
         else:
             return None
         why.append("measure.multiple")
