@@ -32,7 +32,7 @@ class Frame:
     end: int
     start: int | None
     future: bool
-    source: str  # year / relative / plan / plan_end / back / ahead / to_year / since / year_span
+    source: str  # year / date / relative / whole_year / plan / plan_end / back / duration / ahead / since / year_span
     at: int  # where the expression stands in the report text
     level: str = "sentence"  # sentence / paragraph / section: where it was found governing
 
@@ -69,6 +69,7 @@ def _scanner() -> re.Pattern[str]:
         rf"|(?P<plan>(?P<pq>[“\"'‘]?)(?P<pl>[一二三四五六七八九十]{{1,3}})五(?P<pq2>[”\"'’]?)(?:(?P<psuf>{alt(t['plan_end_words'])})|(?P<psp>{alt(t['plan_span_words'])}))?)"
         rf"|(?P<year>{y})年(?P<ysuf>{alt(t['year_point_words'])})?(?P<since>{alt(t['since_words'])})?"
         rf"|(?P<back>{alt(t['back'])})"
+        r"|(?P<nback>(?<![\d.A-Za-z第])(?<!连续)(?:\d{1,2}|[两二三四五六七八九十]{1,2})年(?:来|间|中|里|(?=年均|累计|平均|共|增长|下降)))"
         rf"|(?P<ahead>{alt(t['ahead'])})"
         rf"|(?P<last>{alt(t['last_year'])})"
         rf"|(?P<this>{alt(t['this_year'])})"
@@ -145,9 +146,9 @@ def scan(text: str, year: int, now: int) -> tuple[list[Frame], list[tuple[int, i
             else:
                 date = bool(_DATE_AFTER.match(text, m.end()))  # 2012年5月: when something happened
                 frames.append(Frame(y, None, y >= year, "date" if date else "year", at))
-        elif kind == "back":
-            n = _years_in(m.group("back"))
-            frames.append(Frame(year - 1, year - n, False, "back", at))
+        elif kind in ("back", "nback"):
+            n = _years_in(m.group(kind))
+            frames.append(Frame(year - 1, year - n, False, "back" if kind == "back" else "duration", at))
         elif kind == "ahead":
             n = _years_in(m.group("ahead"))
             frames.append(Frame(year + n - 1, year, True, "ahead", at))
@@ -208,7 +209,7 @@ class Timeline:
             if _PARA_LEAD_END.search(self.text, s0, f.at) is None:
                 return f  # opens the sentence
             # a date governs its clause; 今年 a clause and the list its colon opens (今年主要预期目标是：…)
-            stops = "；;，," if f.source == "date" else "；;"
+            stops = "；;，," if f.source in ("date", "duration") else "；;"
             if not any(ch in stops for ch in self.text[f.at : pos]):
                 return f
             i -= 1
