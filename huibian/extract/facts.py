@@ -109,7 +109,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             if meta.region != "全国" and _CMP_OTHER.search(left):
                 prev_end = m.end
                 continue
-            continues = bool(sent_facts) and (
+            continues = last_raw is not None and (
                 _LIST_SEP.fullmatch(left) is not None
                 or (last_raw is not None and last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
             )

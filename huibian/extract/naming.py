@@ -82,6 +82,14 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
         parts = _subject_parts(name, known)
+        periods = [x for x in _SPLIT_NAMES.split(clause[: clause.find("分别")]) if x]
+        if k >= 2 and len(periods) == k and all(_SUB_YEAR.fullmatch(part) for part in periods):
+            # 一季度、上半年、前三季度和全年分别增长…: the whole year's figure is the year's fact, of
+            # the subject named before the list; the parts of the year are not
+            if not _WHOLE_YEAR.fullmatch(periods[idx]):
+                return []
+            before = _previous_clause(text, clause_start)
+            return [replace(fact, name=_SUBJECT_END.split(before)[0] or fact.name, rules=fact.rules + ("subjects.year",))]
         if k >= 2:
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
@@ -156,6 +164,9 @@ def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_SUB_YEAR = re.compile(r"(?:一季度|二季度|三季度|四季度|第[一二三四]季度|上半年|下半年|前三季度|前两个季度|全年|\d{1,2}[-—至]\d{1,2}月)")
+_WHOLE_YEAR = re.compile(r"全年")
+_SUBJECT_END = re.compile(r"呈现|呈|保持|实现|出现")
 _SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到|翻|实现|在|为|提高|下降)")  # not 年均, 人均
 
 

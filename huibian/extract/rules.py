@@ -114,6 +114,7 @@ MEASURE_RULES = {
     "name.after": "a count first: the things counted after the number",
     "subjects.each": "A和B分别 / 城乡居民: one fact per subject",
     "subjects.shared": "…均增长: the subjects of the group that lack the figure",
+    "subjects.year": "一季度、上半年…和全年分别增长: the whole year's figure, of the subject named before",
     "indicator.name": "the indicator of the name's head (taxonomy.py)",
     "indicator.local_part": "地方财政收入 stated as the local part of a wider total: general_budget_revenue",
     "indicator.share_kind": "an indicator that is a share (研发投入强度 X%): measure share",
