@@ -117,6 +117,12 @@ class Database:
             params += [int(limit), int(offset)]
         return pd.read_sql_query(sql, self.conn, params=params)
 
+    def audit(self, *, checks: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Flags on facts that are probably wrong (huibian/audit.py): one row per flag."""
+        from huibian import audit
+
+        return audit.audit(self.facts(), self.reports(), checks=checks or audit.CHECKS)
+
     # -- accountability (huibian/accountability.py) ------------------------------------
     def _links(self):  # -> accountability.LinkCache
         """Linked tables kept for this Database until its store changes (freed with it)."""

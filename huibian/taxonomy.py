@@ -112,6 +112,25 @@ class Taxonomy:
         ind = self._indicators.get(indicator or "")
         return ind.direction if ind else "higher"
 
+    def heads_in(self, name: str, ids: frozenset[str] | None = None) -> list[str]:
+        """The ids (of `ids`, or any) whose head occurs anywhere in the name, in order."""
+        found = []
+        for _, _, ind in sorted(self._heads(_SPACE.sub("", name))):
+            if (ids is None or ind in ids) and ind not in found:
+                found.append(ind)
+        return found
+
+    def unit_fits(self, ind_id: str, unit: str) -> bool:
+        """Whether a figure in `unit` can be the indicator's: one of its units (any 万/亿
+        prefix), or percent (a growth or share of it)."""
+        from huibian.numbers import split_unit
+
+        ind = self._indicators.get(ind_id)
+        if ind is None:
+            return False
+        base = split_unit(unit)[1]
+        return unit in ("%", "个百分点") or not ind.units or any(split_unit(u)[1] == base for u in ind.units)
+
     def is_whole_place(self, text: str) -> bool:
         """占全市 / 占全省的比重: whether a share is of a place's total (not of an indicator)."""
         return bool(text) and self._grammar.whole_place.match(text) is not None
