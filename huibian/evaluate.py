@@ -217,3 +217,49 @@ def per_report(pred: list[dict], gold: list[dict], headline_only: frozenset[str]
                      "all_f1": round(s["all_facts"].f1, 4) if full else None, "pred": s["all_facts"].n_pred,
                      "gold": s["all_facts"].n_gold, "coverage": "all" if full else "headline"})
     return rows
+
+
+def reextract(conn: Any, report_ids: set[str], config: Any = None, taxonomy: Taxonomy | None = None) -> list[dict[str, Any]]:
+    """Facts of stored reports extracted again from their stored text and sections, with
+    `config` (an ExtractConfig): the extractor as it is now, with some rules switched off."""
+    from huibian.extract import ExtractConfig, extract
+    from huibian.models import ReportMeta, Section
+
+    config = config or ExtractConfig()
+    out: list[dict[str, Any]] = []
+    for rid in sorted(report_ids):
+        row = conn.execute("SELECT id, region, year, level, date, parent, text FROM reports WHERE id = ?", (rid,)).fetchone()
+        if row is None:
+            continue
+        sections = [Section(idx=s[0], parent=s[1], depth=s[2], number=s[3], title=s[4], role=s[5], start=s[6], end=s[7])
+                    for s in conn.execute('SELECT idx, parent, depth, number, title, role, start, "end" FROM sections '
+                                          "WHERE report_id = ? ORDER BY idx", (rid,))]
+        meta = ReportMeta(id=row[0], region=row[1], year=row[2], start=0, end=len(row[6]), level=row[3], date=row[4],
+                          parent=row[5])
+        for f in extract(row[6], sections, meta, taxonomy, config):
+            d = f.to_dict()
+            d["value"] = f.value
+            out.append(d)
+    return out
+
+
+def ablate(conn: Any, gold: Gold, rules: list[str]) -> list[dict[str, Any]]:
+    """Scores of the gold reports with every rule on, then with each rule of `rules` off
+    (and all of them off together when there are several): what each rule is worth."""
+    from huibian.extract import ExtractConfig
+
+    stored = {r[0] for r in conn.execute("SELECT id FROM reports")}
+    reports = {g["report"] for g in gold.facts} & stored
+    if not reports:
+        raise HuibianError("none of the gold reports is in the store — ingest them first")
+    gold = Gold([g for g in gold.facts if g["report"] in reports], gold.headline_only)
+    runs = [("all rules on", frozenset())] + [(f"without {r}", frozenset([r])) for r in rules]
+    if len(rules) > 1:
+        runs.append(("without all of them", frozenset(rules)))
+    rows = []
+    for label, off in runs:
+        pred = reextract(conn, reports, ExtractConfig(disabled=off))
+        s = score(pred, gold.facts, headline_only=gold.headline_only)
+        rows.append({"run": label, "headline_f1": round(s["headline_lenient"].f1, 4),
+                     "all_f1": round(s["all_facts"].f1, 4), "facts": len(pred)})
+    return rows

@@ -88,6 +88,21 @@ def apply(w: Where, r: Reading) -> None:
             r.rules.append(name)
 
 
+# rules outside the cascade that ExtractConfig can switch off too (the naming step's)
+SWITCHED_ELSEWHERE = ("indicator.local_part", "scope.paragraph", "scope.share_of_place")
+
+
+def switchable(name: str) -> bool:
+    """Whether `--ablate` can switch the rule off (the mention grammar's rules it cannot)."""
+    return name in RULES or name in SWITCHED_ELSEWHERE
+
+
+def known_rules() -> list[str]:
+    """Every rule name: the period/kind/measure rules in the order they run, then the
+    mention grammar's and the naming step's."""
+    return list(RULES) + [r for r in MEASURE_RULES if r not in RULES]
+
+
 def describe(name: str) -> str:
     """What a rule does, in one line (for --explain); measure rules are named by the mention grammar."""
     if name in RULES:
