@@ -162,7 +162,9 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 f.section = section.idx if section else None
             sent_facts.extend(expanded)
             prev_end = m.end
-            if name:
+            if name or (fact.name and fact.start == m.start):
+                # a name before the number, or the things a count names after it (23个重点转型项目
+                # 进展顺利，完成投资22亿元: the investment is the projects', not the GDP's before them)
                 prev_name, prev_name_start = fact.name, fact.start
         facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
     for f in facts:
