@@ -41,6 +41,7 @@ class Indicator:
     measures: tuple[str, ...] = ()  # when set, the only measures the indicator takes
     strict_names: tuple[str, ...] = ()  # names that count only alone or after a place word (经济)
     whole: tuple[str, ...] = ()  # for a share: the indicators of the whole (rd_intensity: gdp)
+    over_span: str = "level"  # stated for a span of years: "sum" (五年来固定资产投资3000亿元) or the last year's "level"
 
 
 @dataclass(frozen=True)
@@ -224,13 +225,14 @@ def _merge_indicators(indicators: dict[str, Indicator], data: Any, origin: str) 
                 item.get("direction", old.direction), old.patterns + patterns, item.get("share", old.share),
                 tuple(item.get("measures", old.measures)),
                 old.strict_names + tuple(str(n) for n in item.get("strict_names", []) if n not in old.strict_names),
-                _tuple(item.get("whole")) or old.whole,
+                _tuple(item.get("whole")) or old.whole, item.get("over_span", old.over_span),
             )
         else:
             indicators[item["id"]] = Indicator(
                 item["id"], names, tuple(item.get("units", ())), bool(item.get("headline", False)),
                 item.get("direction", "higher"), patterns, item.get("share"), tuple(item.get("measures", ())),
                 tuple(str(n) for n in item.get("strict_names", [])), _tuple(item.get("whole")),
+                item.get("over_span", "level"),
             )
 
 

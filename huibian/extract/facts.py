@@ -125,8 +125,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
                 estimate_note=estimate_from is not None and m.start > estimate_from and role not in ("targets", "tasks"),
                 total_cue=any(t < m.start and not _GROUP_BREAK.search(text, t, m.start) for t in totals),
                 stock_cue=p["stock"].search(text, clause_start, m.start) is not None,
-                statistic=taxonomy.indicator_for(_URBAN_RURAL_NAME.sub("城镇居民", fact.name), fact.measure, fact.unit)
-                is not None,
+                statistic=_over_span(taxonomy, fact),
                 spans=(timeline.paragraph(m.start), timeline.section(m.start)),
                 from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
                 config=config,
@@ -208,6 +207,12 @@ def _topic_part(text: str, pos: int, pattern: re.Pattern[str]) -> str:
         return ""
     body = m.group("part")[: -len(kind)]
     return patterns()["topic_lead"].sub("", body) + kind
+
+
+def _over_span(taxonomy: Taxonomy, fact: Fact) -> str | None:
+    """For a name that stands for an indicator: what a figure of it over several years is."""
+    ind = taxonomy.indicator_for(_URBAN_RURAL_NAME.sub("城镇居民", fact.name), fact.measure, fact.unit)
+    return taxonomy.indicators[ind].over_span if ind else None
 
 
 def _first_at(positions: list[int], s0: int, s1: int) -> int:

@@ -48,7 +48,7 @@ class Where:
     estimate_note: bool  # after a （预计数，下同） note, outside the plan part
     total_cue: bool  # 累计 / 共计 governs the mention (its clause, or the list it leads)
     stock_cue: bool  # 达到 / 余额 / 总数 before the number in its clause: a stock, not a flow
-    statistic: bool  # the name stands for an indicator, a statistic reported year by year
+    statistic: str | None  # the name's indicator, if any: what it is over a span ("sum" or "level")
     spans: tuple[Frame | None, ...]  # the paragraph's and the section's frames, for 由A到B
     from_value: bool  # the first value of 由A提高到B
     config: ExtractConfig
@@ -216,8 +216,10 @@ def span_flow_total(w: Where, r: Reading) -> bool:
         return False
     if r.frame is None or not r.frame.span or r.frame.future:
         return False
-    if w.stock_cue or w.statistic:
-        return False  # GDP, income, jobs in a five-year review: the last year's figure, unless 累计
+    if w.stock_cue:
+        return False
+    if w.statistic == "level" or (w.statistic == "sum" and r.frame.level == "section"):
+        return False  # GDP, income in a five-year review: the last year's; investment said over the span: its sum
     f.measure = "total"
     f.base_period = f.base_period or r.frame.base()
     return True
