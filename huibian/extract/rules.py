@@ -11,6 +11,7 @@ is, and any rule can be switched off in ExtractConfig to measure what it is wort
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,6 +69,9 @@ class Reading:
     frame: Frame | None = None
     rules: list[str] = field(default_factory=list)
 
+
+_ON_TOP_BEFORE = re.compile(r"在(?:上年|去年)")
+_ON_TOP_AFTER = re.compile(r"[^，。；]{0,8}的基础上")
 
 Rule = Callable[[Where, Reading], bool]
 RULES: dict[str, tuple[Rule, str]] = {}  # name → (function, what it does), in the order they run
@@ -177,6 +181,19 @@ def period_role(w: Where, r: Reading) -> bool:
     if r.frame is not None:
         return False
     r.period, r.target = (w.year, True) if w.plan_part else (w.year - 1, False)
+    return True
+
+
+@rule("period.on_top_of")
+def period_on_top_of(w: Where, r: Reading) -> bool:
+    """在上年增长15.7%的基础上又增长14.5% in a review: the first figure is the year before the one reviewed."""
+    if w.plan_part or r.frame is None or r.frame.source != "relative" or r.frame.end != w.now - 1:
+        return False
+    if any(f is not None and f.future for f in w.spans):
+        return False  # in a plan, 在去年…的基础上 is last year itself
+    if not _ON_TOP_BEFORE.search(w.text, w.clause_start, w.m.start) or not _ON_TOP_AFTER.match(w.text, w.m.end):
+        return False
+    r.period = r.frame.end - 1
     return True
 
 
