@@ -237,8 +237,10 @@ def _classify(
         unit = "个百分点" if m.unit in ("个百分点", "百分点") else m.unit
         if prev.measure == "cum_growth" and m.unit == "倍":
             value, unit = round((float(m.value) - 1) * 100, 6), "%"
+        # 跨越7000亿元、8000亿元两个台阶: a qualifier before the first figure qualifies the list
+        cmp = m.cmp if m.cmp != "eq" or prev.cmp not in ("ge", "le") or "cmp.before" not in prev.rules else prev.cmp
         return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
-                    measure=prev.measure, value=value, unit=unit, cmp=m.cmp if m.cmp != "eq" else "eq", quote="",
+                    measure=prev.measure, value=value, unit=unit, cmp=cmp, quote="",
                     start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi,
                     rules=("list.member",))
     left = _ASIDE.sub("", left)  # 同比增长（以下简称“增长”）7%: the aside is no part of the cue

@@ -77,7 +77,9 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
     clause_end = brk.start() if brk else len(text)
     clause = text[clause_start:clause_end]
     # 分别 with several values: the values map to earlier subjects in order
-    if "分别" in clause:
+    sentence_start = max(text.rfind("。", 0, clause_start), text.rfind("\n", 0, clause_start)) + 1
+    if "分别" in clause or ("分别" in text[sentence_start:clause_start] and _LIST_OF_TWO.search(clause)):
+        # …分别达到2115亿元和1067亿元，按可比口径年均增长14.1%和14.7%: 分别 carries to the next list
         vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
@@ -98,7 +100,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             before = _previous_clause(text, clause_start)
             if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
                 listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before), known)
-                if len(listed) == k:
+                if len(listed) == k and not any(_DIGIT.search(x) for x in listed):  # names, not 2115亿元和1067亿元
                     return [replace(fact, name=listed[idx])]
             prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
             names = []
@@ -152,6 +154,8 @@ def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
     for i, part in enumerate(parts[:-1]):
         if len(part) <= 3 and len(last) > len(part) + 2 and part[-1] != last[len(part) - 1]:
             parts[i] = part + last[len(part) :]
+        elif len(part) == 4 and part not in known and part + last[len(part) :] in known:
+            parts[i] = part + last[len(part) :]  # 城镇居民和农民人均可支配收入: 城镇居民可支配收入
     first = parts[0]
     for i, part in enumerate(parts[1:], 1):
         if part in known or len(part) > 4:
@@ -164,6 +168,8 @@ def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_DIGIT = re.compile(r"\d")
+_LIST_OF_TWO = re.compile(r"[\d.]+%?(?:和|、)[\d.]+")
 _SUB_YEAR = re.compile(r"(?:一季度|二季度|三季度|四季度|第[一二三四]季度|上半年|下半年|前三季度|前两个季度|全年|\d{1,2}[-—至]\d{1,2}月)")
 _WHOLE_YEAR = re.compile(r"全年")
 _SUBJECT_END = re.compile(r"呈现|呈|保持|实现|出现")

@@ -178,7 +178,7 @@ def strip_time(name: str) -> str:
     if not name:
         return name
     out = _QUOTES.sub("", _scanner().sub("", name))
-    return out if len(out) >= 2 else name
+    return out if len(out) >= 2 or not out else name  # nothing left: the name was only its years
 
 
 _TOPIC = re.compile(r"\s*(?:(?:19|20)\d\d年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
