@@ -24,7 +24,7 @@ _LIST_SEP = re.compile(r"\s*(?:(?:、|和|及|与|，|,)\s*(?:(?:力争|争取|�
 
 # a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
 _PLACE_HEAD = re.compile(
-    r"[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗)"
+    r"(?:[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗))+"
     r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)"
 )
 _ITS = re.compile(r"其(?!中|他|余|次|实|间|后)")
@@ -95,7 +95,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
             scope_rule = None
             sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
             if sp:
-                scope, scope_rule = sp.group("scope"), "scope.part"
+                scope, scope_rule = _SCOPE_LEAD.sub("", sp.group("scope")) or sp.group("scope"), "scope.part"
                 if scope == "县域" and meta.level == "county":
                     scope = ""  # a county's 县域 is the county itself
             elif p["own"].match(clause_head):
@@ -172,6 +172,7 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
 
 
 _GROUP_BREAK = re.compile(r"[；;]")
+_SCOPE_LEAD = re.compile(r"^(?:去年|今年|上年|全年|全市|全省|我市|我省|本市)+")
 _ASIDE = re.compile(r"[（(][^）)]{0,16}[）)]")
 _URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
 
