@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from dataclasses import dataclass
 
 from huibian.extract.context import Context, Sections, sentence_spans
 from huibian.extract.cues import CJK, alt, cues, patterns
@@ -39,27 +40,52 @@ _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
 
 
+@dataclass
+class _Report:
+    """What stays the same for every sentence of one report."""
+
+    text: str
+    meta: ReportMeta
+    taxonomy: Taxonomy
+    config: ExtractConfig
+    now: int  # the year its 今年 means
+    roles: Context
+    timeline: Timeline
+    sections: Sections
+    target_at: list[int]  # positions of 力争 / 目标 …
+    estimate_from: int | None  # where a （预计数，下同） note starts covering
+    local_part: bool  # 财政总收入…其中地方财政收入: 地方财政收入 is general_budget_revenue here
+
+    @classmethod
+    def of(cls, text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy,
+           config: ExtractConfig) -> _Report:
+        p = patterns()
+        year = meta.year
+        # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and
+        # its 明年 the year it plans (a 2022-12 report is 永州市-2023; 预计今年增长5.5% is 2022)
+        late = bool(meta.date) and meta.date[5:7] in ("10", "11", "12") and meta.date[:4] == str(year - 1)
+        now = year - 1 if late else year
+        estimate_from = None
+        m_note = p["estimate_note"].search(text)
+        if m_note:  # the note covers the figure it is attached to and everything after it
+            estimate_from = max(text.rfind(ch, 0, m_note.start()) for ch in "，。；\n") + 1
+        return cls(text, meta, taxonomy, config, now, Context(text, sections, year), Timeline(text, sections, year, now),
+                   Sections(sections), [m.start() for m in p["target"].finditer(text)], estimate_from,
+                   p["revenue_local_part"].search(text) is not None)
+
+
+@dataclass
+class _Subject:
+    """The quantity the sentence is about so far: a figure without a name of its own takes it."""
+
+    name: str = ""
+    start: int = 0
+
+
 def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxonomy | None = None,
             config: ExtractConfig | None = None) -> list[Fact]:
     """All facts of one report, in text order."""
-    taxonomy = taxonomy or Taxonomy.load()
-    config = config or ExtractConfig()
-    p = patterns()
-    year = meta.year
-    # a report delivered in Oct–Dec plans the next year: its 今年 is the year it reviews and
-    # its 明年 the year it plans (a 2022-12 report is 永州市-2023; 预计今年增长5.5% is 2022)
-    late = bool(meta.date) and meta.date[5:7] in ("10", "11", "12") and meta.date[:4] == str(year - 1)
-    now = year - 1 if late else year  # the year 今年 means
-    ctx = Context(text, sections, year)
-    timeline = Timeline(text, sections, year, now)
-    target_at = [m.start() for m in p["target"].finditer(text)]
-    section_index = Sections(sections)
-    estimate_from: int | None = None
-    m_note = p["estimate_note"].search(text)
-    if m_note:  # the note covers the figure it is attached to and everything after it
-        estimate_from = max(text.rfind(ch, 0, m_note.start()) for ch in "，。；\n") + 1
-    # 财政总收入…其中地方财政收入: this report's 地方财政收入 is the local part, general_budget_revenue
-    local_part = p["revenue_local_part"].search(text) is not None
+    rep = _Report.of(text, sections, meta, taxonomy or Taxonomy.load(), config or ExtractConfig())
     facts: list[Fact] = []
     all_mentions = find_mentions(text)
     mention_starts = [m.start for m in all_mentions]
@@ -70,105 +96,114 @@ def extract(text: str, sections: list[Section], meta: ReportMeta, taxonomy: Taxo
         last_place = head_place.group() if head_place else ""
         lo = bisect.bisect_left(mention_starts, s0)
         hi = bisect.bisect_left(mention_starts, s1)
-        if lo == hi:
-            continue
-        mentions = all_mentions[lo:hi]
-        role = ctx.role(s0)
-        est_pos = None
-        me = p["estimate"].search(text, s0, s1)
-        if me:
-            est_pos = me.start()
-        totals = [mt.start() for mt in p["total"].finditer(text, s0, s1)]
-        first_target = _first_at(target_at, s0, s1)
-        scope = ""
-        sent_facts: list[Fact] = []
-        prev_end = s0
-        last_raw: Fact | None = None
-        prev_name = ""
-        prev_name_start = s0
-        clause_start = s0
-        for m in mentions:
-            # clause boundaries between the previous mention and this one
-            for cb in p["clause_break"].finditer(text, prev_end, m.start):
-                clause_start = cb.end()
-            clause_head = text[clause_start : m.start]
-            scope_rule = None
-            sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
-            if sp:
-                scope, scope_rule = _SCOPE_LEAD.sub("", sp.group("scope")) or sp.group("scope"), "scope.part"
-                if scope == "县域" and meta.level == "county":
-                    scope = ""  # a county's 县域 is the county itself
-            elif p["own"].match(clause_head):
-                scope = ""
-            elif its_place and _ITS.match(clause_head):
-                scope, scope_rule = its_place, "scope.its"  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
-            left = text[max(prev_end, clause_start) : m.start]
-            name, name_start = name_before(text, max(prev_end, clause_start), m.start)
-            name = strip_scope(name, scope)
-            # other places quoted for comparison (全国 in a city report)
-            if meta.region != "全国" and _CMP_OTHER.search(left):
-                prev_end = m.end
-                continue
-            continues = last_raw is not None and (
-                _LIST_SEP.fullmatch(left) is not None
-                or (last_raw is not None and last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
-            )
-            fact = _classify(text, m, left, name, name_start, prev_name, prev_name_start, year,
-                             last_raw if continues else None)
-            if fact is None:
-                prev_end = m.end
-                continue
-            where = Where(
-                text=text, year=year, now=now, s0=s0, clause_start=clause_start, m=m, left=left, role=role,
-                timeline=timeline, target_cue=first_target < m.start,
-                estimate_cue=est_pos is not None and est_pos < m.start,
-                estimate_note=estimate_from is not None and m.start > estimate_from and role not in ("targets", "tasks"),
-                total_cue=any(t < m.start and not _GROUP_BREAK.search(text, t, m.start) for t in totals),
-                stock_cue=p["stock"].search(text, clause_start, m.start) is not None,
-                statistic=_over_span(taxonomy, fact),
-                spans=(timeline.paragraph(m.start), timeline.section(m.start)),
-                from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
-                config=config,
-            )
-            reading = Reading(fact)
-            apply(where, reading)
-            fact.period = reading.period if reading.period is not None else year - 1
-            fact.kind = kind_of(where, reading)
-            fact.scope = scope
-            fact.report = meta.id
-            fact.rules = tuple(fact.rules) + tuple(reading.rules) + ((scope_rule,) if scope_rule and scope else ())
-            last_raw = fact
-            expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, taxonomy, sent_facts) if f.name]
-            section = section_index.at(m.start)
-            for f in expanded:
-                f.indicator = indicator(f, taxonomy)
-                if f.indicator:
-                    f.rules = f.rules + ("indicator.name",)
-                if f.indicator and f.measure == "share" and not f.scope and config.on("scope.share_of_place"):
-                    part = _part_of_place(taxonomy, f.name)  # 农村GDP已占全市的47.3%: 农村's share
-                    if part:
-                        f.scope = part
-                        f.rules = f.rules + ("scope.share_of_place",)
-                if (not f.scope and f.indicator in _AGGREGATES and config.on("scope.paragraph")
-                        and (topic := _topic_part(text, m.start, p["topic_part"]))):
-                    f.scope = topic  # 二是抓金普新区…。…新区…经济总量达到2296亿元: the zone's, not the city's
-                    f.rules = f.rules + ("scope.paragraph",)
-                if (f.indicator == "fiscal_revenue" and local_part and config.on("indicator.local_part")
-                        and p["revenue_local"].search(f.name)):
-                    f.indicator = "general_budget_revenue"
-                    f.rules = f.rules + ("indicator.local_part",)
-                f.value_base, f.unit_base = _base(f)
-                f.section = section.idx if section else None
-            sent_facts.extend(expanded)
-            prev_end = m.end
-            if name or (fact.name and fact.start == m.start):
-                # a name before the number, or the things a count names after it (23个重点转型项目
-                # 进展顺利，完成投资22亿元: the investment is the projects', not the GDP's before them)
-                prev_name, prev_name_start = fact.name, fact.start
-        facts.extend(sorted(sent_facts, key=lambda f: (f.start, f.end)))
+        if lo < hi:
+            facts.extend(_sentence(rep, s0, s1, all_mentions[lo:hi], its_place))
     for f in facts:
         f.quote = text[f.start : f.end]
     return facts
+
+
+def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place: str) -> list[Fact]:
+    """The facts of one sentence: each mention read, placed in time, split by subject, named."""
+    p = patterns()
+    text, meta = rep.text, rep.meta
+    role = rep.roles.role(s0)
+    me = p["estimate"].search(text, s0, s1)
+    est_pos = me.start() if me else None
+    totals = [mt.start() for mt in p["total"].finditer(text, s0, s1)]
+    first_target = _first_at(rep.target_at, s0, s1)
+    scope = ""
+    sent_facts: list[Fact] = []
+    prev_end = s0
+    last_raw: Fact | None = None
+    subject = _Subject(start=s0)
+    clause_start = s0
+    for m in mentions:
+        # clause boundaries between the previous mention and this one
+        for cb in p["clause_break"].finditer(text, prev_end, m.start):
+            clause_start = cb.end()
+        clause_head = text[clause_start : m.start]
+        scope_rule = None
+        sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
+        if sp:
+            scope, scope_rule = _SCOPE_LEAD.sub("", sp.group("scope")) or sp.group("scope"), "scope.part"
+            if scope == "县域" and meta.level == "county":
+                scope = ""  # a county's 县域 is the county itself
+        elif p["own"].match(clause_head):
+            scope = ""
+        elif its_place and _ITS.match(clause_head):
+            scope, scope_rule = its_place, "scope.its"  # 北三市开发取得新成果。…其固定资产投资…增长49.7%
+        left = text[max(prev_end, clause_start) : m.start]
+        name, name_start = name_before(text, max(prev_end, clause_start), m.start)
+        name = strip_scope(name, scope)
+        # other places quoted for comparison (全国 in a city report)
+        if meta.region != "全国" and _CMP_OTHER.search(left):
+            prev_end = m.end
+            continue
+        continues = last_raw is not None and (
+            _LIST_SEP.fullmatch(left) is not None
+            or (last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
+        )
+        fact = _classify(text, m, left, name, name_start, subject, last_raw if continues else None)
+        if fact is None:
+            prev_end = m.end
+            continue
+        where = Where(
+            text=text, year=meta.year, now=rep.now, s0=s0, clause_start=clause_start, m=m, left=left, role=role,
+            timeline=rep.timeline, target_cue=first_target < m.start,
+            estimate_cue=est_pos is not None and est_pos < m.start,
+            estimate_note=rep.estimate_from is not None and m.start > rep.estimate_from and role not in ("targets", "tasks"),
+            total_cue=any(t < m.start and not _GROUP_BREAK.search(text, t, m.start) for t in totals),
+            stock_cue=p["stock"].search(text, clause_start, m.start) is not None,
+            statistic=_over_span(rep.taxonomy, fact),
+            spans=(rep.timeline.paragraph(m.start), rep.timeline.section(m.start)),
+            from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
+            config=rep.config,
+        )
+        reading = Reading(fact)
+        apply(where, reading)
+        fact.period = reading.period if reading.period is not None else meta.year - 1
+        fact.kind = kind_of(where, reading)
+        fact.scope = scope
+        fact.report = meta.id
+        fact.rules = tuple(fact.rules) + tuple(reading.rules) + ((scope_rule,) if scope_rule and scope else ())
+        last_raw = fact
+        expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, rep.taxonomy, sent_facts) if f.name]
+        section = rep.sections.at(m.start)
+        for f in expanded:
+            _name_indicator(rep, f, m)
+            f.value_base, f.unit_base = _base(f)
+            f.section = section.idx if section else None
+        sent_facts.extend(expanded)
+        prev_end = m.end
+        if name or (fact.name and fact.start == m.start):
+            # a name before the number, or the things a count names after it (23个重点转型项目
+            # 进展顺利，完成投资22亿元: the investment is the projects', not the GDP's before them)
+            subject = _Subject(fact.name, fact.start)
+    return sorted(sent_facts, key=lambda f: (f.start, f.end))
+
+
+def _name_indicator(rep: _Report, f: Fact, m: Mention) -> None:
+    """The indicator of a fact's name, and the naming step's rules: a part's share of the
+    place, a zone the paragraph is about, the local part of a stated revenue total."""
+    p = patterns()
+    on = rep.config.on
+    f.indicator = indicator(f, rep.taxonomy)
+    if f.indicator:
+        f.rules = f.rules + ("indicator.name",)
+    if f.indicator and f.measure == "share" and not f.scope and on("scope.share_of_place"):
+        part = _part_of_place(rep.taxonomy, f.name)  # 农村GDP已占全市的47.3%: 农村's share
+        if part:
+            f.scope = part
+            f.rules = f.rules + ("scope.share_of_place",)
+    if not f.scope and f.indicator in _AGGREGATES and on("scope.paragraph"):
+        topic = _topic_part(rep.text, m.start, p["topic_part"])
+        if topic:
+            f.scope = topic  # 二是抓金普新区…。…新区…经济总量达到2296亿元: the zone's, not the city's
+            f.rules = f.rules + ("scope.paragraph",)
+    if f.indicator == "fiscal_revenue" and rep.local_part and on("indicator.local_part") and p["revenue_local"].search(f.name):
+        f.indicator = "general_budget_revenue"
+        f.rules = f.rules + ("indicator.local_part",)
 
 
 _GROUP_BREAK = re.compile(r"[；;]")
@@ -222,10 +257,8 @@ def _first_at(positions: list[int], s0: int, s1: int) -> int:
     return positions[i] if i < len(positions) and positions[i] < s1 else 1 << 60
 
 
-def _classify(
-    text: str, m: Mention, left: str, name: str, name_start: int, prev_name: str, prev_name_start: int, year: int,
-    prev: Fact | None = None,
-) -> Fact | None:
+def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subject: _Subject,
+              prev: Fact | None = None) -> Fact | None:
     """Measure, sign, cmp and name of a mention from its left context; None for no fact."""
     p = patterns()
     if prev is not None and (m.uclass == "percent") == (prev.unit in ("%", "个百分点")) and (
@@ -334,20 +367,20 @@ def _classify(
         measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
         name = name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))
         name_start = m.start
-    if name.startswith("占") and prev_name and not prev_name.startswith("占"):
-        name = fname = prev_name + name  # 服务业增加值150亿元，占GDP比重45%: the subject's share
+    if name.startswith("占") and subject.name and not subject.name.startswith("占"):
+        name = fname = subject.name + name  # 服务业增加值150亿元，占GDP比重45%: the subject's share
         why.append("name.subject")
-    if name == "人均" and prev_name and not prev_name.startswith("人均"):
-        own = p["own"].match(prev_name)  # 全县地区生产总值…、人均… → 人均地区生产总值
-        name = fname = "人均" + (prev_name[own.end() :] if own else prev_name)
+    if name == "人均" and subject.name and not subject.name.startswith("人均"):
+        own = p["own"].match(subject.name)  # 全县地区生产总值…、人均… → 人均地区生产总值
+        name = fname = "人均" + (subject.name[own.end() :] if own else subject.name)
     if not name or len(name) < 2 or _is_verb_only(name):
         noun_follows = bool(CJK.match(text, m.end, m.end + 1))
         if m.uclass == "count" and noun_follows:
             fname = name_after(text, m.end, min(len(text), m.end + 30)) or name  # 15个项目开工建设
             quote_start = m.start
-        elif prev_name:
-            fname = prev_name  # 增长13.5%, 达1073.5亿元: the subject of the sentence so far
-            quote_start = prev_name_start
+        elif subject.name:
+            fname = subject.name  # 增长13.5%, 达1073.5亿元: the subject of the sentence so far
+            quote_start = subject.start
         elif m.uclass in ("count", "money", "measure"):
             fname = name_after(text, m.end, min(len(text), m.end + 30)) or name
             quote_start = m.start
