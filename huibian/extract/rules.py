@@ -233,8 +233,8 @@ def span_flow_total(w: Where, r: Reading) -> bool:
         return False
     if r.frame is None or not r.frame.span or r.frame.future:
         return False
-    if w.stock_cue:
-        return False
+    if w.stock_cue or (r.frame.level == "section" and r.frame.mixed):
+        return False  # under “十三五”时期和2020年工作回顾 a paragraph's deeds may be the last year's
     if w.statistic == "level" or (w.statistic == "sum" and r.frame.level == "section"):
         return False  # GDP, income in a five-year review: the last year's; investment said over the span: its sum
     f.measure = "total"

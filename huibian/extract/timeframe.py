@@ -35,6 +35,7 @@ class Frame:
     source: str  # year / date / relative / whole_year / plan / plan_end / back / duration / ahead / since / year_span
     at: int  # where the expression stands in the report text
     level: str = "sentence"  # sentence / paragraph / section: where it was found governing
+    mixed: bool = False  # a title naming a span and its last year too (“十三五”时期和2020年工作回顾)
 
     @property
     def span(self) -> bool:
@@ -293,8 +294,11 @@ class Timeline:
         2005年工作回顾, governs nothing: its paragraphs say which they mean)."""
         out = []
         for s in sections:
-            title_end = self.text.find("\n", s.start)
-            title_end = len(self.text) if title_end < 0 else title_end
+            # the title only: a heading run into its paragraph ((四)坚决打好三大攻坚战。重大风险…) does
+            # not lend the paragraph's years to the whole section
+            line_end = self.text.find("\n", s.start)
+            line_end = len(self.text) if line_end < 0 else line_end
+            title_end = min(line_end, self.text.find(s.title, s.start) + len(s.title) + 1 if s.title else line_end)
             lo, hi = bisect.bisect_left(self.at, s.start), bisect.bisect_left(self.at, title_end)
             found = _one_frame(self.frames[lo:hi])
             if found is not None:
@@ -309,7 +313,8 @@ def _one_frame(found: list[Frame]) -> Frame | None:
         return found[0]
     spans = [f for f in found if f.span]
     if len(spans) == 1 and all(f is spans[0] or (f.start is None and f.end == spans[0].end) for f in found):
-        return spans[0]
+        s = spans[0]
+        return Frame(s.end, s.start, s.future, s.source, s.at, s.level, mixed=True)
     return None
 
 
@@ -320,4 +325,4 @@ def _heading_like(line: str) -> bool:
 
 
 def _at_level(frame: Frame, level: str) -> Frame:
-    return Frame(frame.end, frame.start, frame.future, frame.source, frame.at, level)
+    return Frame(frame.end, frame.start, frame.future, frame.source, frame.at, level, frame.mixed)
