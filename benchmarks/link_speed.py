@@ -72,6 +72,10 @@ def main() -> None:
         (f"targets --region {args.region}", fresh(lambda db: db.targets(region=args.region))),
         ("targets --indicator gdp", fresh(lambda db: db.targets(indicator="gdp"))),
         ("targets --year 2020", fresh(lambda db: db.targets(year=2020))),
+        (
+            "targets --level province --indicator gdp --with children (the province panel)",
+            fresh(lambda db: db.targets(level="province", indicator="gdp", with_="children")),
+        ),
     ]
     print(f"store: {args.big} — {n_reports} reports, {n_facts} facts\n")
     print("| call | rows | seconds |")

@@ -98,10 +98,6 @@ class Filters:
             last=last,
         )
 
-    @property
-    def whole(self) -> bool:
-        return self == Filters(children=self.children)
-
     def places(self, pl: pd.DataFrame) -> set[str] | None:
         """The place keys of the region filter (with its children), or None for every place."""
         if not self.region:

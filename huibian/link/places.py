@@ -149,8 +149,3 @@ def region_keys(pl: pd.DataFrame, region: str | Iterable[str]) -> set[str]:
 def children_keys(pl: pd.DataFrame, keys: set[str]) -> set[str]:
     """The places whose parent (as of any of their reports' years) is one of `keys`."""
     return set(pl.loc[pl["parent_place"].isin(keys), "place"])
-
-
-def report_places(pl: pd.DataFrame) -> dict[str, str]:
-    """Report id → place key."""
-    return dict(zip(pl["report"], pl["place"], strict=True))

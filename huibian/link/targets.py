@@ -159,6 +159,8 @@ def _official(conn: sqlite3.Connection, m: pd.DataFrame) -> tuple[np.ndarray, np
     by the code as of the year, else today's code. A statistic loaded without a unit is taken
     to be in the target's unit."""
     stats = official(conn)
+    if not stats:
+        return np.full(len(m), np.nan), np.full(len(m), None, dtype=object)
     found = [
         stats.get((code, period, ind, meas), stats.get((cur, period, ind, meas)) if cur == cur and cur else None)
         for code, cur, period, ind, meas in columns(m, "admin_code", "current_code", "period", "indicator", "measure")

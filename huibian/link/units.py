@@ -25,9 +25,12 @@ def scale(unit: str | None) -> tuple[float, str | None]:
 
 
 def scales(unit: pd.Series | list) -> tuple[np.ndarray, np.ndarray]:
-    """(factors, base units) of a column of units."""
-    pairs = [scale(u) for u in (unit.tolist() if isinstance(unit, pd.Series) else unit)]
-    return np.array([p[0] for p in pairs], dtype=float), np.array([p[1] for p in pairs], dtype=object)
+    """(factors, base units) of a column of units (each distinct unit looked up once)."""
+    codes, uniques = pd.factorize(pd.Series(unit, dtype=object) if not isinstance(unit, pd.Series) else unit)
+    pairs = [scale(u) for u in uniques] + [(float("nan"), None)]  # code -1 (missing) takes the last
+    factor = np.array([p[0] for p in pairs], dtype=float)
+    base = np.array([p[1] for p in pairs], dtype=object)
+    return factor[codes], base[codes]
 
 
 def to_base(values: pd.Series | np.ndarray, unit: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -42,9 +45,7 @@ def convert(values: pd.Series | np.ndarray, unit: pd.Series, to: pd.Series | lis
     values = np.asarray(values, dtype=float)
     f_from, b_from = scales(unit)
     f_to, b_to = scales(to)
-    same = np.asarray(unit.tolist() if isinstance(unit, pd.Series) else unit, dtype=object) == np.asarray(
-        to.tolist() if isinstance(to, pd.Series) else to, dtype=object
-    )
+    same = pd.Series(unit, dtype=object).to_numpy() == pd.Series(to, dtype=object).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         via_base = np.where((b_from == b_to) & (b_from != None), values * f_from / f_to, np.nan)  # noqa: E711
     return np.where(same, values, via_base)

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from huibian import export, link, search
+from huibian.link.frames import records
 from huibian.models import KINDS, LEVELS, MEASURES
 
 
@@ -87,9 +88,6 @@ class Store:
                 is not None
             ),
         )
-
-    def has_targets(self) -> bool:
-        return True  # huibian.link is part of huibian
 
 
 _cache_lock = threading.Lock()
@@ -324,10 +322,7 @@ class Targets:
 
 def rows_of(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Table rows as JSON-ready dicts (column-wise: DataFrame.to_dict costs seconds on a big store)."""
-    cols = list(df.columns)
-    return [
-        {k: clean(v) for k, v in zip(cols, vals, strict=True)} for vals in zip(*(df[c].tolist() for c in cols), strict=True)
-    ]
+    return [{k: clean(v) for k, v in r.items()} for r in records(df)]
 
 
 # -- indicators ---------------------------------------------------------------------------

@@ -194,7 +194,6 @@ def reader_page(
         hl=hl or "",
         hits=len(hits),
         kinds=kinds,
-        has_targets=store.has_targets(),
         linked=has_outcomes,
     )
 
