@@ -32,7 +32,7 @@ import pandas as pd
 
 from huibian.link import schema
 from huibian.link.cache import LinkCache, cached, kept, store_version
-from huibian.link.choose import WHOLE, Only, linked
+from huibian.link.choose import WHOLE, Linked, Only, linked
 from huibian.link.filters import Filters, parse_years
 from huibian.link.judge import judge, judge_all
 from huibian.link.levels import levels_table
@@ -59,9 +59,15 @@ def _finish(table: schema.Table, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _targets(
-    conn: sqlite3.Connection, pl: pd.DataFrame, only: Only, cache: LinkCache | None, taxonomy: Taxonomy | None
+    conn: sqlite3.Connection,
+    pl: pd.DataFrame,
+    only: Only,
+    cache: LinkCache | None,
+    taxonomy: Taxonomy | None,
+    chosen: Linked | None = None,
 ) -> pd.DataFrame:
-    """The targets table of the part `only` of the store (with its key columns), through the cache."""
+    """The targets table of the part `only` of the store (with its key columns), through the
+    cache; `chosen` when the caller has already chosen that part's facts."""
     whole = kept(
         cache if taxonomy is None else None,
         conn,
@@ -71,7 +77,7 @@ def _targets(
     )
     if whole is not None:
         return whole
-    return targets_table(conn, pl, linked(conn, pl, only, cache), taxonomy)
+    return targets_table(conn, pl, chosen or linked(conn, pl, only, cache), taxonomy)
 
 
 def parse_with(with_: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -198,13 +204,24 @@ def panel(
     )
     pl = place_table(conn, cache)
     only = f.only(pl)  # a place's rows need only that place's facts
+    whole = kept(cache, conn, "panel", only.whole, lambda: _panel(conn, pl, WHOLE, cache))
+    return select_panel(whole if whole is not None else _panel(conn, pl, only, cache), pl, f)
 
-    def build(part: Only) -> pd.DataFrame:
-        return panel_table(conn, pl, _targets(conn, pl, part, cache, None), linked(conn, pl, part, cache).outcomes)
 
-    whole = kept(cache, conn, "panel", only.whole, lambda: build(WHOLE))
-    df = whole if whole is not None else build(only)
-    return _finish(schema.PANEL, f.apply(df, pl))
+def _panel(conn: sqlite3.Connection, pl: pd.DataFrame, only: Only, cache: LinkCache | None) -> pd.DataFrame:
+    chosen = linked(conn, pl, only, cache)
+    return panel_table(conn, pl, _targets(conn, pl, only, cache, None, chosen), chosen.outcomes)
+
+
+def panel_frame(conn: sqlite3.Connection, cache: LinkCache | None = None) -> pd.DataFrame:
+    """The whole panel with its place key, for a caller that keeps it and selects from it many
+    times (the web app's indicator chart), through `select_panel`."""
+    return cached(cache, conn, "panel", lambda: _panel(conn, place_table(conn, cache), WHOLE, cache))
+
+
+def select_panel(df: pd.DataFrame, pl: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of a panel (with its place key) that pass `filters`, as `panel` gives them."""
+    return _finish(schema.PANEL, filters.apply(df, pl))
 
 
 def promises(
@@ -249,7 +266,9 @@ __all__ = [
     "region_keys",
     "schema",
     "scopes",
+    "panel_frame",
     "select",
+    "select_panel",
     "targets_frame",
     "stats",
     "store_version",

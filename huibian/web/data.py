@@ -258,66 +258,72 @@ def fact_items(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 # -- targets (huibian.link) ----------------------------------------------------------------
-class Targets:
-    """The store's whole targets table (huibian.link.targets_frame), computed once per store version.
+@dataclass(frozen=True)
+class Tables:
+    """The whole linked tables the pages select from (with their key columns), and the places."""
 
-    Linking reads the whole store, which takes seconds on a big one, so the table is
+    targets: pd.DataFrame
+    panel: pd.DataFrame
+    places: pd.DataFrame
+
+
+class Targets:
+    """The store's whole targets table and panel (huibian.link), computed once per store version.
+
+    Linking reads the whole store, which takes seconds on a big one, so the tables are
     computed in a background thread when the app starts, on a connection of its own,
-    and shared by every worker thread; pages select from it with huibian.link.select,
-    the function `huibian targets` uses. The reader does not wait for it (a target's
-    outcome appears once it is ready); the targets page and API do.
+    and shared by every worker thread; pages select from them with huibian.link.select
+    and select_panel, the functions `huibian targets` and `huibian panel` use. The reader
+    does not wait for them (a target's outcome appears once they are ready); the targets
+    page, the indicator page and their API twins do.
     """
 
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()
-        self._value: tuple[Any, pd.DataFrame, pd.DataFrame] | None = None
-        self._by_report: tuple[Any, dict[str, list[dict[str, Any]]]] | None = None
+        self._value: tuple[Any, Tables] | None = None
         self._thread: threading.Thread | None = None
         self.error: str | None = None
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self.frame, name="huibian-targets", daemon=True)
+            self._thread = threading.Thread(target=self.tables, name="huibian-targets", daemon=True)
             self._thread.start()
 
-    def _current(self) -> tuple[Any, pd.DataFrame, pd.DataFrame] | None:
+    def _current(self) -> Tables | None:
         v = self._value
-        return v if v is not None and v[0] == self.store.stamp() else None
+        return v[1] if v is not None and v[0] == self.store.stamp() else None
 
-    def frame(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-        """(the targets table with its key columns, the places), or None when linking failed."""
+    def tables(self) -> Tables | None:
+        """The linked tables, or None when linking failed (`error` says why)."""
         v = self._current()
-        if v is None:
-            with self._lock:
-                v = self._current()
-                if v is None:
-                    stamp = self.store.stamp()
-                    try:
-                        with self.store.open() as db:  # its own connection: this runs in the background thread
-                            df, pl = link.targets_frame(db.conn)
-                        self.error = None
-                    except Exception as e:  # noqa: BLE001 - a linking bug must not take the pages down
-                        self.error = f"target linking failed: {type(e).__name__}: {e}"
-                        return None
-                    v = self._value = (stamp, df, pl)
-        return v[1], v[2]
+        if v is not None:
+            return v
+        with self._lock:
+            v = self._current()
+            if v is None:
+                stamp = self.store.stamp()
+                try:
+                    with self.store.open() as db:  # its own connection: this runs in the background thread
+                        cache = link.LinkCache()  # the panel reuses the targets' linking
+                        df, pl = link.targets_frame(db.conn, cache)
+                        v = Tables(df, link.panel_frame(db.conn, cache), pl)
+                    self.error = None
+                except Exception as e:  # noqa: BLE001 - a linking bug must not take the pages down
+                    self.error = f"target linking failed: {type(e).__name__}: {e}"
+                    return None
+                self._value = (stamp, v)
+        return v
 
     def for_report(self, report_id: str) -> list[dict[str, Any]] | None:
         """The report's targets with outcomes (rows of the targets table), or None while the
-        table is being computed."""
+        tables are being computed."""
         v = self._current()
         if v is None:
             self.start()
             return None
-        kept = self._by_report
-        if kept is None or kept[0] != v[0]:
-            df = link.select(v[1], v[2], link.Filters())
-            by: dict[str, list[dict[str, Any]]] = {}
-            for r in rows_of(df):
-                by.setdefault(r["target_report"], []).append(r)
-            kept = self._by_report = (v[0], by)
-        return kept[1].get(report_id, [])
+        df = v.targets
+        return rows_of(link.select(df[df["target_report"] == report_id], v.places, link.Filters()))
 
 
 def rows_of(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -11,12 +11,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from huibian import link
 from huibian.link import units
 from huibian.models import MEASURES, MULTI_YEAR_MEASURES, HuibianError
-from huibian.web.data import BadParam, Store, clean, default_places, indicator_measures, rows_of
+from huibian.web.data import BadParam, Store, Tables, clean, default_places, indicator_measures, rows_of
 
 TARGET_STATUSES = ("met", "missed", "unknown")
 MAX_PLACES = 12
@@ -27,6 +28,13 @@ def _filters(**given: Any) -> link.Filters:
         return link.Filters.of(**given)
     except HuibianError as e:
         raise BadParam(str(e)) from None
+
+
+def _tables(store: Store) -> Tables:
+    tables = store.targets.tables()
+    if tables is None:
+        raise BadParam(store.targets.error or "target linking failed")
+    return tables
 
 
 def status_of(met: Any) -> str:
@@ -62,11 +70,10 @@ def targets(
     except HuibianError as e:
         raise BadParam(str(e)) from None
     f = _filters(**filters)
-    frame = store.targets.frame()
-    if frame is None:
-        raise BadParam(store.targets.error or "target linking failed")
-    df = link.select(*frame, f, with_=rel, wide=wide)
-    df = df.assign(status=[status_of(m) for m in df["met"].tolist()])
+    tables = _tables(store)
+    df = link.select(tables.targets, tables.places, f, with_=rel, wide=wide)
+    met = df["met"].astype("boolean")
+    df = df.assign(status=np.where(met.isna(), "unknown", np.where(met.fillna(False), "met", "missed")))
     counts = Counter(df["status"])
     if status:
         df = df[df["status"] == status]
@@ -75,11 +82,9 @@ def targets(
 
 def promises(store: Store, region: str, year: int) -> list[dict[str, Any]]:
     """A place's promises of `year` beside its results for the year before (huibian.link.promises_of)."""
-    frame = store.targets.frame()
-    if frame is None:
-        raise BadParam(store.targets.error or "target linking failed")
+    tables = _tables(store)
     try:
-        df = link.promises_of(*frame, region, year)
+        df = link.promises_of(tables.targets, tables.places, region, year)
     except HuibianError as e:
         raise BadParam(str(e)) from None
     rows = rows_of(df)
@@ -166,13 +171,12 @@ def panel(
     elif horizon not in HORIZON_CHOICES:
         raise BadParam(f"horizon must be one of {', '.join(HORIZON_CHOICES)}, not {horizon!r}")
     asked = [p for p in (places or []) if p][:MAX_PLACES] or default_places(store, indicator, measure)
-    pl = store.db.places()
-    keys, labels = _places(pl, asked, parent=parent, children=children)
+    tables = _tables(store)
+    keys, labels = _places(tables.places, asked, parent=parent, children=children)
     if not keys:
         return Panel(indicator, measure, names, horizon, [], [], "", [])
-    df = store.db.panel(
-        region=keys, indicator=indicator, measure=measure, horizon=None if horizon == "all" else horizon
-    )
+    f = _filters(region=keys, indicator=indicator, measure=measure, horizon=None if horizon == "all" else horizon)
+    df = link.select_panel(tables.panel, tables.places, f)
     rows = [r for r in _series(df) if r["place"] in labels]
     unit = _display_unit(rows)
     for r in rows:
