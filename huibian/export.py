@@ -99,7 +99,7 @@ def _stata_frame(
     value_labels: dict[str, dict[int, str]] = {}
     for col in df.columns:
         dtype = df[col].dtype
-        if str(dtype) == "boolean" or pd.api.types.is_bool_dtype(dtype) or _bools(df[col]):
+        if str(dtype) == "boolean" or pd.api.types.is_bool_dtype(dtype):
             df[col] = df[col].astype("float")
             value_labels[col] = MET_LABELS if col.endswith("met") else BOOL_LABELS
         elif col in categories and not pd.api.types.is_numeric_dtype(dtype):
@@ -112,14 +112,6 @@ def _stata_frame(
     # Stata names: <= 32 chars, no reserved words
     renames = {"end": "end_", "start": "start_"} if "end" in df.columns else {}
     return df.rename(columns=renames), {renames.get(k, k): v for k, v in value_labels.items()}
-
-
-def _bools(s: pd.Series) -> bool:
-    """An object column of True / False / None (a nullable boolean made ready for JSON)."""
-    if not pd.api.types.is_object_dtype(s.dtype):
-        return False
-    present = s.dropna()
-    return len(present) > 0 and all(isinstance(v, bool) for v in present)
 
 
 def write(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from huibian.link import related, schema, units
+from huibian.link import related, schema
 
 
 def pairs_table(targets: pd.DataFrame, rows: pd.DataFrame, with_: tuple[str, ...]) -> pd.DataFrame:
@@ -22,24 +22,20 @@ def pairs_table(targets: pd.DataFrame, rows: pd.DataFrame, with_: tuple[str, ...
         par = related.parents(rows, rel)
         par = par[par["target_report"].notna()].assign(_row=lambda d: d.index, relation="parent")
         parts.append(par)
-    if "child" in with_ or "children" in with_:
+    if "children" in with_:
         parts.append(related.children(rows, rel).assign(relation="child"))
-    other = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row", "relation"])
+    other = pd.concat(parts, ignore_index=True)
+    # the other's target in this row's unit (for escalation) and in this row's base unit
+    mine = related.in_unit_of(other, rows, other["_row"])
+    other["target_base"] = related.base_in(other, rows, other["_row"])
     other = other.rename(columns={c: f"other_{c}" for c in other.columns if c not in ("_row", "relation")})
-    order = {"parent": 0, "child": 1}
-    other = other.assign(_o=other["relation"].map(order)).sort_values(["_row", "_o"], kind="stable")
-    base = rows.reset_index(names="_row")
-    out = base.merge(other.drop(columns="_o"), on="_row", how="left")
-    mine = units.convert(
-        out["other_target_value"], out["other_target_unit"], out["target_unit"].tolist()
+    other = other.assign(_mine=mine, _o=other["relation"].map({"parent": 0, "child": 1}))
+    other = other.sort_values(["_row", "_o"], kind="stable").drop(columns="_o")
+    out = rows.reset_index(names="_row").merge(other, on="_row", how="left")
+    lower_minus_upper = np.where(
+        out["relation"] == "parent", out["target_value"] - out["_mine"], out["_mine"] - out["target_value"]
     )
-    upper_minus = np.where(out["relation"] == "parent", out["target_value"] - mine, mine - out["target_value"])
-    out["escalation"] = np.round(upper_minus, 6)
-    out["other_target_base"] = np.where(
-        units.scales(out["other_target_unit"])[1] == out["base_unit"].to_numpy(dtype=object),
-        out["other_target_base"].to_numpy(float),
-        np.nan,
-    )
+    out["escalation"] = np.round(lower_minus_upper, 6)
     return schema.PAIRS.typed(out[[*schema.PAIRS.names, "_place"]])
 
 
@@ -54,7 +50,7 @@ def wide_table(targets: pd.DataFrame, rows: pd.DataFrame, with_: tuple[str, ...]
         for p in parts:
             out[f"parent_{p}"] = par[p]
         out["parent_target_base"] = related.base_in(par, rows)
-    kids = related.children(rows, rel) if ("child" in with_ or "children" in with_) else None
+    kids = related.children(rows, rel) if "children" in with_ else None
     n = 0
     if kids is not None and not kids.empty:
         kids = kids.assign(_i=kids.groupby("_row").cumcount() + 1)

@@ -52,7 +52,8 @@ def targets_table(
     o_base = np.where(o_base_unit == base_unit, o_base, np.nan)  # a base value beside another base unit: none
     units_differ = linked & np.isnan(ov)
 
-    unknown, note = _why_unknown(m, pl, chosen, linked, clash, units_differ)
+    hz = horizon.horizon(m["measure"], m["period"], m["year"])
+    unknown, note = _why_unknown(m, pl, chosen, hz, linked, clash, units_differ)
     direction = m["indicator"].map({i: tax.direction(i) for i in m["indicator"].unique()})
     percent = is_percent(m["unit"], m["measure"])
     off, off_unit = _official(conn, m)
@@ -63,7 +64,6 @@ def targets_table(
 
     start = m["start"].to_numpy()
     o_start = np.where(linked, m["o_start"].to_numpy(float), np.nan)
-    hz = horizon.horizon(m["measure"], m["period"], m["year"])
     df = pd.DataFrame(
         {
             "region": m["region"],
@@ -118,6 +118,7 @@ def _why_unknown(
     m: pd.DataFrame,
     pl: pd.DataFrame,
     chosen: Linked,
+    hz: np.ndarray,
     linked: np.ndarray,
     clash: np.ndarray,
     units_differ: np.ndarray,
@@ -132,7 +133,7 @@ def _why_unknown(
     multi = chosen.multi_year
     only_multi = pd.MultiIndex.from_arrays([m["place"], m["period"], m["indicator"]]).isin(
         pd.MultiIndex.from_arrays([multi["place"], multi["period"], multi["indicator"]])
-    ) & (horizon.horizon(m["measure"], m["period"], m["year"]) == horizon.ANNUAL)
+    ) & (hz == horizon.ANNUAL)
     missing = ~linked & ~clash
     at = np.flatnonzero(missing & has_next & ~only_multi)
     reason[at], note[at] = NOT_STATED, "no outcome stated"
