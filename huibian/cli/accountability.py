@@ -33,7 +33,7 @@ _MARK = {"ge": "≥", "le": "≤", "approx": "~"}
 def _num(v: Any) -> str:
     if v is None or v is pd.NA or v != v:
         return ""
-    return str(int(v)) if float(v).is_integer() else f"{round(float(v), 3):g}"
+    return str(int(v)) if float(v).is_integer() else f"{round(float(v), 3):.12g}"
 
 
 def _unit(u: Any) -> str:

@@ -60,4 +60,4 @@ def levels_table(pl: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def _show(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return str(int(v)) if float(v).is_integer() else f"{v:.12g}"
