@@ -95,30 +95,22 @@ def parse_with(with_: str | Sequence[str] | None) -> tuple[str, ...]:
 def targets(
     conn: sqlite3.Connection,
     *,
-    region: str | Sequence[str] | None = None,
-    children: bool = False,
-    level: str | None = None,
-    indicator: str | None = None,
-    measure: str | None = None,
-    horizon: str | None = None,
-    year: Any = None,
     with_: str | Sequence[str] | None = None,
     wide: bool = False,
     taxonomy: Taxonomy | None = None,
     cache: LinkCache | None = None,
+    **filters: Any,
 ) -> pd.DataFrame:
     """Each target beside the outcome the next report states for it (schema.TARGETS).
 
-    `with_=("parent", "children")`: each target's row once per related place, with the
-    parent's or child's target (schema.PAIRS, long); with `wide`, one row per target with
-    parent_… and child1_… childN_… columns. Filters as in huibian.link.filters.
+    `filters`: region (with children), level, indicator, measure, horizon, year — as
+    `Filters.of` reads them. `with_=("parent", "children")`: each target's row once per
+    related place, with the parent's or child's target (schema.PAIRS, long); with `wide`,
+    one row per target with parent_… and child1_… childN_… columns.
     With a `cache` (Database.targets passes its own) the whole table is kept until the
     store changes; a filtered call with nothing kept links only the part it needs.
     """
-    f = Filters.of(
-        region=region, children=children, level=level, indicator=indicator, measure=measure, horizon=horizon,
-        year=year,
-    )
+    f = Filters.of(**filters)
     rel = parse_with(with_)
     pl = place_table(conn, cache)
     extra: set[str] = set()
@@ -150,28 +142,14 @@ def select(
     return _finish(schema.PAIRS, pairs_table(df, rows, rel))
 
 
-def levels(
-    conn: sqlite3.Connection,
-    *,
-    region: str | Sequence[str] | None = None,
-    children: bool = True,
-    level: str | None = None,
-    indicator: str | None = None,
-    measure: str | None = None,
-    horizon: str | None = None,
-    year: Any = None,
-    cache: LinkCache | None = None,
-) -> pd.DataFrame:
+def levels(conn: sqlite3.Connection, *, cache: LinkCache | None = None, **filters: Any) -> pd.DataFrame:
     """Each place's target beside its parent's and its children's (the escalation table, schema.LEVELS).
 
     One row per (place, year, indicator, measure, horizon) target. `region=R` keeps R's row
     and, unless `children=False`, its children's rows (each with R as parent), so R's whole
-    step down shows. `cache` as in `targets`.
+    step down shows. Other filters and `cache` as in `targets`.
     """
-    f = Filters.of(
-        region=region, children=children, level=level, indicator=indicator, measure=measure, horizon=horizon,
-        year=year,
-    )
+    f = Filters.of(**{"children": True, **filters})
     pl = place_table(conn, cache)
     # a row needs its parent's and children's targets: only indicator and years narrow the linking
     only = Only(indicator=f.indicator, first=f.first, last=f.last)
@@ -180,28 +158,14 @@ def levels(
     return _finish(schema.LEVELS, f.apply(df, pl))
 
 
-def panel(
-    conn: sqlite3.Connection,
-    *,
-    region: str | Sequence[str] | None = None,
-    children: bool = False,
-    level: str | None = None,
-    indicator: str | None = None,
-    measure: str | None = None,
-    horizon: str | None = None,
-    year: Any = None,
-    cache: LinkCache | None = None,
-) -> pd.DataFrame:
+def panel(conn: sqlite3.Connection, *, cache: LinkCache | None = None, **filters: Any) -> pd.DataFrame:
     """Tidy place × year × indicator × measure × horizon panel of targets and outcomes (schema.PANEL).
 
     Rows: every linked target (as in `targets`), plus every outcome no target claims.
     Multi-year targets restated in later reports keep the earliest report's target.
-    `cache` as in `targets`.
+    Filters and `cache` as in `targets`.
     """
-    f = Filters.of(
-        region=region, children=children, level=level, indicator=indicator, measure=measure, horizon=horizon,
-        year=year,
-    )
+    f = Filters.of(**filters)
     pl = place_table(conn, cache)
     only = f.only(pl)  # a place's rows need only that place's facts
     whole = kept(cache, conn, "panel", only.whole, lambda: _panel(conn, pl, WHOLE, cache))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huibian import link, search
@@ -247,13 +247,14 @@ def _flag(value: str | None) -> bool:
 def _panel(
     request: Request,
     indicator: str,
-    place: list[str],
-    places: str | None,
-    measure: str | None,
-    horizon: str | None,
-    parent: str | None,
-    children: str | None,
+    place: Annotated[list[str], Query()] = [],  # noqa: B006
+    places: str | None = None,
+    measure: str | None = None,
+    horizon: str | None = None,
+    parent: str | None = None,
+    children: str | None = None,
 ) -> linked.Panel:
+    """The indicator page's panel, from its query (a dependency of the page and its CSV twin)."""
     chosen = [p.strip() for p in place if p.strip()]
     if places:
         chosen += [p.strip() for p in places.replace("，", ",").split(",") if p.strip()]
@@ -268,18 +269,11 @@ def _panel(
     )
 
 
+PanelQuery = Annotated[linked.Panel, Depends(_panel)]
+
+
 @router.get("/indicators/{indicator}.csv")
-def indicator_csv(
-    request: Request,
-    indicator: str,
-    place: Annotated[list[str], Query()] = [],  # noqa: B006
-    places: str | None = None,
-    measure: str | None = None,
-    horizon: str | None = None,
-    parent: str | None = None,
-    children: str | None = None,
-) -> Response:
-    p = _panel(request, indicator, place, places, measure, horizon, parent, children)
+def indicator_csv(indicator: str, p: PanelQuery) -> Response:
     return Response(
         linked.panel_csv(p),
         media_type="text/csv; charset=utf-8",
@@ -288,17 +282,7 @@ def indicator_csv(
 
 
 @router.get("/indicators/{indicator}", response_class=HTMLResponse)
-def indicator_page(
-    request: Request,
-    indicator: str,
-    place: Annotated[list[str], Query()] = [],  # noqa: B006
-    places: str | None = None,
-    measure: str | None = None,
-    horizon: str | None = None,
-    parent: str | None = None,
-    children: str | None = None,
-) -> HTMLResponse:
-    p = _panel(request, indicator, place, places, measure, horizon, parent, children)
+def indicator_page(request: Request, indicator: str, p: PanelQuery) -> HTMLResponse:
     chart = _chart(p)
     csv_url = f"/indicators/{_quote(indicator)}.csv?" + str(request.url.query)
     regions = data.library(_store(request), limit=0).regions
@@ -310,7 +294,11 @@ def indicator_page(
         csv_url=csv_url,
         regions=regions,
         horizons=linked.HORIZON_CHOICES,
-        f={"places": ", ".join(p.places), "parent": parent, "children": children},
+        f={
+            "places": ", ".join(p.places),
+            "parent": _flag(request.query_params.get("parent")),
+            "children": _flag(request.query_params.get("children")),
+        },
     )
 
 
