@@ -128,8 +128,8 @@ def write(
 
     Stata files carry `title` as their data label, a variable label for every column
     (`labels`, then LABELS) and value labels for booleans (0 / 1) and for the text columns
-    of `categories` (then CATEGORIES), which become numbers; Chinese text stays intact
-    (format 118).
+    of `categories` (CATEGORIES, the facts', when not given), which become numbers; Chinese
+    text stays intact (format 118).
     """
     if fmt not in FORMATS:
         raise HuibianError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -142,7 +142,7 @@ def write(
         df.to_parquet(out, index=False)
         return
     if fmt == "dta":
-        sdf, value_labels = _stata_frame(df, {**CATEGORIES, **(categories or {})})
+        sdf, value_labels = _stata_frame(df, CATEGORIES if categories is None else categories)
         all_labels = {**LABELS, **(labels or {})}
         var_labels = {c: all_labels[c.rstrip("_")][:80] for c in sdf.columns if c.rstrip("_") in all_labels}
         sdf.to_stata(
