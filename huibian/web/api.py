@@ -181,10 +181,10 @@ def api_indicator(
 def api_targets(
     request: Request,
     response: Response,
-    region: Annotated[str | None, Query(description="region names or codes, comma-separated")] = None,
+    region: Annotated[str | None, Query(max_length=500, description="region names or codes, comma-separated")] = None,
     children: Annotated[bool, Query(description="also the region's children")] = False,
     level: Level = None,
-    indicator: str | None = None,
+    indicator: Annotated[str | None, Query(max_length=100)] = None,
     measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
     horizon: Annotated[str | None, Query(description=" / ".join(HORIZONS))] = None,
     year: Annotated[
