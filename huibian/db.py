@@ -136,7 +136,10 @@ class Database:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
-        return pd.read_sql_query(sql, self.conn, params=params)
+        df = pd.read_sql_query(sql, self.conn, params=params)
+        for name in store.SEQUENCE_FIELDS:  # stored as JSON text
+            df[name] = [json.loads(v) if isinstance(v, str) else [] for v in df[name]]
+        return df
 
     # -- accountability (huibian/link/) ------------------------------------------------
     def link_cache(self):  # -> link.LinkCache

@@ -10,13 +10,12 @@ import io
 import json
 import math
 import sys
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from huibian.models import CMPS, KINDS, LEVELS, MEASURES, Fact, HuibianError
+from huibian.models import CMPS, FACT_SCHEMA, KINDS, LEVELS, MEASURES, HuibianError
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "dta")
 BINARY = {"parquet", "dta"}
@@ -24,7 +23,7 @@ BINARY = {"parquet", "dta"}
 # variable labels for Stata and for documentation: the facts' from their declaration (models.Fact),
 # and the report columns the fact tables carry; linked tables pass theirs (huibian.link.schema)
 LABELS: dict[str, str] = {
-    **{f.name: f.metadata["label"] for f in fields(Fact)},
+    **{f.name: f.metadata["label"] for f in FACT_SCHEMA},
     "id": "fact id in the store",
     "value_text": "value as text (ratios)",
     "region": "region name",

@@ -8,7 +8,7 @@ the cleaned report text and, through the offset map, to the source file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from typing import Any
 
 LEVELS = ("national", "province", "city", "district", "county")
@@ -162,8 +162,13 @@ def column(label: str, *, default: Any = MISSING, stored_as: str | None = None, 
     """A dataclass field that carries its documentation: `label` is the variable label of
     exports (<= 80 characters for Stata), `stored_as` the store column when it differs from
     the field name. Fields declared this way are the schema: the store's INSERT, the facts
-    query and the export labels are derived from them."""
+    query and the export labels are derived from them (a plain field stays in memory)."""
     return field(default=default, metadata={"label": label, "column": stored_as}, kw_only=kw_only)
+
+
+def schema_fields(cls: type) -> tuple[Field, ...]:
+    """The fields of a record declared with `column`: what the store keeps and exports show."""
+    return tuple(f for f in fields(cls) if "label" in f.metadata)
 
 
 @dataclass(slots=True)
@@ -171,9 +176,9 @@ class Fact:
     """One quantitative statement; field names, meanings and order follow docs/facts.md.
 
     Fields with a default are keyword-only, so the declaration order can be the exchange
-    format's order. To add a field: declare it here (with its label) and add a migration
-    that adds its column to `facts`; the store, `huibian facts`, the API and the exports
-    follow from the declaration.
+    format's order. To add a field: declare it here with `column` (its label) and add a
+    migration that adds its column to `facts`; the store, `huibian facts`, the API and the
+    exports follow from the declaration (a tuple or list is stored as JSON text).
     """
 
     report: str = column("report id (region-year)", stored_as="report_id")
@@ -199,8 +204,9 @@ class Fact:
         return asdict(self)
 
 
-# the fields of a Fact, in the exchange format's order
-FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
+# the stored fields of a Fact, in the exchange format's order
+FACT_SCHEMA = schema_fields(Fact)
+FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in FACT_SCHEMA)
 
 
 @dataclass

@@ -10,19 +10,21 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from huibian import search
 from huibian.migrations import migrate
-from huibian.models import Fact, ProcessedReport
+from huibian.models import FACT_SCHEMA, Fact, ProcessedReport
 
 DEFAULT_DB = "huibian.db"
 
 
-# the `facts` column of each Fact field (its `stored_as`, or its own name)
-_FIELD_COLUMN = {f.name: f.metadata.get("column") or f.name for f in fields(Fact)}
+# the `facts` column of each stored Fact field (its `stored_as`, or its own name)
+_FIELD_COLUMN = {f.name: f.metadata.get("column") or f.name for f in FACT_SCHEMA}
+# fields holding several values (a tuple or list): stored as JSON text, read back as lists
+SEQUENCE_FIELDS = frozenset(f.name for f in FACT_SCHEMA if str(f.type).startswith(("tuple", "list")))
 # the `facts` columns written for each fact, from the Fact fields: `value` is kept twice, as
 # a number (NULL for a ratio) and as text (the ratio itself: 16:49:35)
 _FACT_INSERT_COLUMNS = ["seq", *_FIELD_COLUMN.values(), "value_text"]
@@ -246,6 +248,8 @@ def _fact_row(rid: str, seq: int, f: Fact) -> tuple:
             v = rid  # the id the report was stored under (`~2` when another report held it)
         elif name == "value":
             v = None if isinstance(f.value, str) else f.value
+        elif name in SEQUENCE_FIELDS:
+            v = json.dumps(list(v), ensure_ascii=False)
         row.append(v)
     row.append(f.value if isinstance(f.value, str) else _fmt(f.value))
     return tuple(row)
