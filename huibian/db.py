@@ -141,6 +141,12 @@ class Database:
             df[name] = [json.loads(v) if isinstance(v, str) else [] for v in df[name]]
         return df
 
+    def audit(self, *, checks: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Flags on facts that are probably wrong (huibian/audit.py): one row per flag."""
+        from huibian import audit
+
+        return audit.audit(self.facts(), self.reports(), checks=checks or audit.CHECKS)
+
     # -- accountability (huibian/link/) ------------------------------------------------
     def link_cache(self):  # -> link.LinkCache
         """Linked tables kept for this Database until its store changes (freed with it)."""

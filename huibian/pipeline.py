@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from huibian import clean, extract, read, resolve, split, structure
+from huibian.extract import ExtractConfig
 from huibian.models import OffsetMap, ProcessedReport
 from huibian.taxonomy import Taxonomy
 
@@ -21,6 +22,7 @@ class Options:
     year: int | None = None
     max_bytes: int = read.DEFAULT_MAX_BYTES
     taxonomy_path: str | None = None
+    extract: ExtractConfig = ExtractConfig()
 
 
 def process_file(path: str | Path, options: Options = Options()) -> list[ProcessedReport]:
@@ -44,7 +46,7 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
             if src_start <= r.source_start < src_end
         ]
         sections = structure.structure(text)
-        facts = extract.extract(text, sections, meta, taxonomy)
+        facts = extract.extract(text, sections, meta, taxonomy, options.extract)
         out.append(
             ProcessedReport(
                 meta=meta,
