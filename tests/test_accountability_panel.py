@@ -58,7 +58,9 @@ def dta(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    """A value as the text writes it: unsigned (下降5% is growth -5)."""
+    v = abs(float(v))
+    return str(int(v)) if v.is_integer() else f"{v:g}"
 
 
 def _stated(text: str, quote: str, start: float, value: float) -> None:
