@@ -16,9 +16,35 @@ from pathlib import Path
 
 from huibian import search
 from huibian.migrations import migrate
-from huibian.models import ProcessedReport
+from huibian.models import FACT_SCHEMA, Fact, ProcessedReport
 
 DEFAULT_DB = "huibian.db"
+
+
+# the `facts` column of each stored Fact field (its `stored_as`, or its own name)
+_FIELD_COLUMN = {f.name: f.metadata.get("column") or f.name for f in FACT_SCHEMA}
+# fields holding several values (a tuple or list): stored as JSON text, read back as lists
+SEQUENCE_FIELDS = frozenset(f.name for f in FACT_SCHEMA if str(f.type).startswith(("tuple", "list")))
+# the `facts` columns written for each fact, from the Fact fields: `value` is kept twice, as
+# a number (NULL for a ratio) and as text (the ratio itself: 16:49:35)
+_FACT_INSERT_COLUMNS = ["seq", *_FIELD_COLUMN.values(), "value_text"]
+
+
+def fact_select(names: list[str] | None = None) -> str:
+    """The SELECT list that reads facts under their field names: `report_id AS report, …`.
+
+    All fields (with `value_text` after `value`), or the `names` asked for; besides the
+    fields, `id` (the store's row id) and `value_text` may be asked for.
+    """
+    if names is None:
+        names = [c for n in _FIELD_COLUMN for c in ((n, "value_text") if n == "value" else (n,))]
+    out = []
+    for name in names:
+        col = _FIELD_COLUMN.get(name, name if name in ("id", "value_text") else None)
+        if col is None:
+            raise KeyError(f"facts have no field {name!r}")
+        out.append(f'"{col}"' if col == name else f'"{col}" AS "{name}"')
+    return ", ".join(out)
 
 
 def connect(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> sqlite3.Connection:
@@ -203,39 +229,30 @@ def _write_report(
             for s in rep.sections
         ],
     )
+    cols = ", ".join(f'"{c}"' for c in _FACT_INSERT_COLUMNS)
     conn.executemany(
-        "INSERT INTO facts (report_id, seq, indicator, name, scope, period, base_period, kind, measure, value,"
-        ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base)'
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                rid,
-                i,
-                f.indicator,
-                f.name,
-                f.scope,
-                f.period,
-                f.base_period,
-                f.kind,
-                f.measure,
-                f.value if not isinstance(f.value, str) else None,
-                f.value if isinstance(f.value, str) else _fmt(f.value),
-                f.value_hi,
-                f.unit,
-                f.cmp,
-                f.quote,
-                f.start,
-                f.end,
-                f.section,
-                f.value_base,
-                f.unit_base,
-            )
-            for i, f in enumerate(rep.facts)
-        ],
+        f"INSERT INTO facts ({cols}) VALUES ({','.join('?' * len(_FACT_INSERT_COLUMNS))})",
+        [_fact_row(rid, i, f) for i, f in enumerate(rep.facts)],
     )
     if index:
         search.index_report(conn, rid, rep.text, fts)
     return rid, status
+
+
+def _fact_row(rid: str, seq: int, f: Fact) -> tuple:
+    """A fact as the values of _FACT_INSERT_COLUMNS."""
+    row: list = [seq]
+    for name in _FIELD_COLUMN:
+        v = getattr(f, name)
+        if name == "report":
+            v = rid  # the id the report was stored under (`~2` when another report held it)
+        elif name == "value":
+            v = None if isinstance(f.value, str) else f.value
+        elif name in SEQUENCE_FIELDS:
+            v = json.dumps(list(v), ensure_ascii=False)
+        row.append(v)
+    row.append(f.value if isinstance(f.value, str) else _fmt(f.value))
+    return tuple(row)
 
 
 def _fmt(v: float) -> str:

@@ -202,4 +202,5 @@ def test_stata_export_handles_empty_text_and_numbers_held_as_objects(tmp_path: P
     export.write(df, "dta", tmp_path / "t.dta")
     back = pd.read_stata(tmp_path / "t.dta")
     assert list(back["region"]) == ["锦州市", ""] and list(back["scope"]) == ["", ""]
-    assert back["value"].iloc[0] == 13.5 and back["met"].iloc[0] == 1.0
+    assert back["value"].iloc[0] == 13.5 and back["met"].iloc[0] == "met"  # 1, value-labelled
+    assert pd.read_stata(tmp_path / "t.dta", convert_categoricals=False)["met"].iloc[0] == 1.0

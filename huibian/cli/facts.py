@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
 
 from huibian import evaluate, export
 from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
+from huibian.cli.filters import (
+    ChildrenOption,
+    HorizonOption,
+    LevelOption,
+    MeasureOption,
+    RegionOption,
+    YearOption,
+)
 from huibian.db import FACT_COLUMNS, Database
-from huibian.models import HuibianError
+from huibian.models import KINDS, HuibianError
 
 
 @app.command()
@@ -19,17 +27,23 @@ def facts(
     db: DbOption = "huibian.db",
     report: Annotated[str | None, typer.Option(help="report id, e.g. 锦州市-2012")] = None,
     indicator: Annotated[str | None, typer.Option(help="canonical indicator id, e.g. gdp")] = None,
-    kind: Annotated[str | None, typer.Option(help="actual | estimate | target")] = None,
+    kind: Annotated[Literal[KINDS] | None, typer.Option(help="kind of figure")] = None,
     period: Annotated[int | None, typer.Option(help="the year the figure describes")] = None,
+    region: RegionOption = None,
+    children: ChildrenOption = False,
+    level: LevelOption = None,
+    measure: MeasureOption = None,
+    horizon: HorizonOption = None,
+    year: YearOption = None,
     format: FormatOption = "table",
     output: OutOption = None,
 ) -> None:
     """Facts in the store, filtered; jsonl gives exactly the facts.md exchange format."""
-    if kind and kind not in ("actual", "estimate", "target"):
-        console_err.print(f"[red]error:[/red] --kind must be actual, estimate or target (got {kind!r})")
-        raise typer.Exit(2)
     with Database(db, readonly=True) as database:
-        df = database.facts(report=report, indicator=indicator, kind=kind, period=period)
+        df = database.facts(
+            report=report, indicator=indicator, kind=kind, period=period, region=region, children=children,
+            level=level, measure=measure, horizon=horizon, year=year,
+        )
     if format == "table":
         df["value"] = df["value_text"]
         cols = ["report", "indicator", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
