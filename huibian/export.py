@@ -113,6 +113,16 @@ def _stata_frame(
     return df.rename(columns=renames), {renames.get(k, k): v for k, v in value_labels.items()}
 
 
+def _joined_lists(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in df.columns if df[c].map(lambda v: isinstance(v, list | tuple)).any()]
+    if not cols:
+        return df
+    df = df.copy()
+    for c in cols:
+        df[c] = df[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    return df
+
+
 def write(
     df: pd.DataFrame,
     fmt: str,
@@ -134,6 +144,8 @@ def write(
         raise HuibianError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt in BINARY and out is None:
         raise HuibianError(f"--format {fmt} writes a binary file: give -o FILE")
+    if fmt in ("table", "csv", "dta"):
+        df = _joined_lists(df)  # a list (a fact's rules) as one cell: frame.sentence;span.total
     if fmt == "table":
         _table(df, title=title, out=out)
         return

@@ -119,6 +119,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX reports_source ON reports(source, source_start);
     """,
+    # 5: the extraction rules that decided each fact (huibian show --facts --explain)
+    """
+    ALTER TABLE facts ADD COLUMN rules TEXT;
+    """,
 ]
 
 

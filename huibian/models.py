@@ -199,9 +199,7 @@ class Fact:
     section: int | None = column("section index in the report", default=None, kw_only=True)
     value_base: float | None = column("value in base unit", default=None, kw_only=True)
     unit_base: str | None = column("base unit", default=None, kw_only=True)
-    # the extraction rules that decided it (huibian/extract/rules.py); in memory only until
-    # declared with `column` and given a column by a migration
-    rules: tuple[str, ...] = field(default=(), kw_only=True)
+    rules: tuple[str, ...] = column("extraction rules that decided it (huibian rules)", default=(), kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

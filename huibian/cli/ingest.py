@@ -113,6 +113,7 @@ def show(
     db: DbOption = "huibian.db",
     text: Annotated[bool, typer.Option("--text", help="print the cleaned text")] = False,
     facts: Annotated[bool, typer.Option("--facts", help="list the report's facts beside their quotes")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="with --facts: the rules that decided each fact")] = False,
 ) -> None:
     """Show a report's metadata and section outline (or its text, or its facts)."""
     with Database(db, readonly=True) as database:
@@ -127,6 +128,9 @@ def show(
         meta.add_row("[bold]span[/bold]", f"{rep['source_start']}–{rep['source_end']}")
         meta.add_row("[bold]repairs[/bold]", ", ".join(f"{k} {v}" for k, v in (rep["repair_counts"] or {}).items()))
         console.print(meta)
+        if facts and explain:
+            _explain(database.facts(report=report_id))
+            return
         if facts:
             df = database.facts(report=report_id)
             cols = ["indicator", "scope", "period", "kind", "measure", "value", "value_text", "unit", "cmp", "quote"]
@@ -139,6 +143,19 @@ def show(
         for s in database.sections(report_id).itertuples(index=False):
             outline.add_row(str(s.idx), "  " * (s.depth - 1) + s.number, s.title[:40], s.role, f"{s.start}–{s.end}")
         console.print(outline)
+
+
+def _explain(df) -> None:  # noqa: ANN001 (a DataFrame of facts)
+    """Each fact, then each rule that decided it with what the rule does (huibian rules)."""
+    from huibian.extract.rules import describe
+
+    for row in df.itertuples(index=False):
+        value = row.value_text if row.value_text is not None else row.value
+        head = (f"[bold]{row.indicator or '—'}[/bold] {row.period} {row.kind} {row.measure} {value}{row.unit} {row.cmp}"
+                + (f" scope={row.scope}" if row.scope else ""))
+        console.print(f"{head}  [dim]|[/dim] {row.quote}", highlight=False)
+        for rule in row.rules or []:
+            console.print(f"    [cyan]{rule:<22}[/cyan] {describe(rule)}", highlight=False)
 
 
 @app.command()
