@@ -44,6 +44,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "clause_break": re.compile(r"[，,；;：:]"),
         "estimate": re.compile(alt(c["estimate"])),
         "total": re.compile(alt(c["total"])),
+        "part_of_year": re.compile(rf"{alt(c['part_of_year'])}|\d{{1,2}}\s?[-—–至到~～]\s?\d{{1,2}}\s?月"),
         "topic_lead": re.compile(rf"^(?:[一二三四五六七八九十]是|{alt(c['topic_lead'])})+"),
         "topic_part": re.compile(
             rf"(?P<part>[\u4e00-\u9fff]{{2,8}}?(?P<kind>{alt(c['zone_suffix'])}))(?!建设|开发|规划|管理|条例|政策|试点)"),

@@ -171,7 +171,7 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
         expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, rep.taxonomy, sent_facts) if f.name]
         section = rep.sections.at(m.start)
         for f in expanded:
-            _name_indicator(rep, f, m)
+            _name_indicator(rep, f, m, clause_start)
             f.value_base, f.unit_base = _base(f)
             f.section = section.idx if section else None
         sent_facts.extend(expanded)
@@ -183,7 +183,7 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
     return sorted(sent_facts, key=lambda f: (f.start, f.end))
 
 
-def _name_indicator(rep: _Report, f: Fact, m: Mention) -> None:
+def _name_indicator(rep: _Report, f: Fact, m: Mention, clause_start: int) -> None:
     """The indicator of a fact's name, and the naming step's rules: a part's share of the
     place, a zone the paragraph is about, the local part of a stated revenue total."""
     p = patterns()
@@ -191,6 +191,10 @@ def _name_indicator(rep: _Report, f: Fact, m: Mention) -> None:
     f.indicator = indicator(f, rep.taxonomy)
     if f.indicator:
         f.rules = f.rules + ("indicator.name",)
+    if (f.indicator and on("indicator.part_of_year") and "subjects.year" not in f.rules
+            and p["part_of_year"].search(rep.text, clause_start, m.start)):
+        f.indicator = None  # 一季度地区生产总值下降5%: a quarter's figure is not the year's GDP growth
+        f.rules = f.rules + ("indicator.part_of_year",)
     if f.indicator and f.measure == "share" and not f.scope and on("scope.share_of_place"):
         part = _part_of_place(rep.taxonomy, f.name)  # 农村GDP已占全市的47.3%: 农村's share
         if part:

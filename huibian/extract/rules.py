@@ -93,7 +93,7 @@ def apply(w: Where, r: Reading) -> None:
 
 
 # rules outside the cascade that ExtractConfig can switch off too (the naming step's)
-SWITCHED_ELSEWHERE = ("indicator.local_part", "scope.paragraph", "scope.share_of_place")
+SWITCHED_ELSEWHERE = ("indicator.local_part", "scope.paragraph", "scope.share_of_place", "indicator.part_of_year")
 
 
 def switchable(name: str) -> bool:
@@ -141,6 +141,7 @@ MEASURE_RULES = {
     "scope.its": "其 after a sentence that opened with a place group",
     "scope.paragraph": "a zone or district that opens the paragraph",
     "scope.share_of_place": "农村GDP占全市的47.3%: the part before the figure's name is its scope",
+    "indicator.part_of_year": "一季度 / 上半年 / 1-11月 before the figure: a part of the year, not the year's indicator",
 }
 
 
