@@ -52,7 +52,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "revenue_local": re.compile(r"^(?:全市|全省|全区|全县|市|省|县|区|本级)?地方级?财政收入"),
         "revenue_local_part": re.compile(rf"(?:{alt(c['revenue_whole'])})[^。；;]{{0,60}}?地方级?财政收入"),
         "estimate_note": re.compile(r"[（(]\s*预计数"),
-        "avg": re.compile(alt(c["avg"])),
+        # 年均增长7% (not 年均浓度下降3%: an annual mean, then its growth)
+        "avg": re.compile(rf"(?:{alt(c['avg'])})(?:实际|名义|分别|可比|都|均|保持|为|达到|约)*(?:{alt(c['growth_up'] + c['growth_down'])}|保持|达到|为|在)"),
         "cum": re.compile(alt(c["cum"])),
         "up": re.compile(f"(?:{alt(c['growth_up'])})(?:了|约|近|超过|达到|达|为)?$"),
         "down": re.compile(f"(?:{alt(c['growth_down'])})(?:了|约|近|超过|达到|达|为)?$"),

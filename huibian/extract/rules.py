@@ -185,6 +185,24 @@ def period_role(w: Where, r: Reading) -> bool:
     return True
 
 
+@rule("period.horizon")
+def period_horizon(w: Where, r: Reading) -> bool:
+    """A target 年均 / 累计 with no years of its own: the plan named above it, or, in a plan's first year, that plan."""
+    f = r.fact
+    if not r.target or f.measure not in ("avg_growth", "total"):
+        return False
+    if r.frame is not None and (r.frame.span or r.frame.end > w.year):
+        return False  # the years are named (“十四五”时期…, 到2026年…)
+    ahead = w.timeline.horizon_before(w.m.start)
+    if ahead is not None:
+        r.period, f.base_period = ahead.end, f.base_period or ahead.base()
+        return True
+    if (w.year - 1) % 5 == 0:  # 2001, 2006 … 2021: a new plan's first year
+        r.period, f.base_period = w.year + 4, f.base_period or w.year - 1
+        return True
+    return False
+
+
 @rule("period.on_top_of")
 def period_on_top_of(w: Where, r: Reading) -> bool:
     """在上年增长15.7%的基础上又增长14.5% in a review: the first figure is the year before the one reviewed."""

@@ -220,6 +220,17 @@ class Timeline:
             return None
         return f
 
+    def horizon_before(self, pos: int, reach: int = 3000) -> Frame | None:
+        """The nearest plan or span ahead named before `pos` (within `reach` characters):
+        where a 年均 target that names no years of its own looks for them."""
+        i = bisect.bisect_left(self.at, pos) - 1
+        while i >= 0 and self.frames[i].at >= pos - reach:
+            f = self.frames[i]
+            if f.future and f.span:
+                return f
+            i -= 1
+        return None
+
     def bases_between(self, a: int, b: int) -> list[int]:
         """Base years named in text[a:b] (比2010年, 是2005年的), in order."""
         lo, hi = bisect.bisect_left(self.base_at, a), bisect.bisect_left(self.base_at, b)
