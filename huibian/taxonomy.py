@@ -177,9 +177,12 @@ class Taxonomy:
         if ind.measures and measure not in ind.measures:
             return False
         if measure in ("level", "total", "change") and ind.units:
-            base = split_unit(unit)[1]
-            if not any(split_unit(u)[1] == base for u in ind.units):
+            factor, base = split_unit(unit)
+            same = [split_unit(u)[0] for u in ind.units if split_unit(u)[1] == base]
+            if not same:
                 return False
+            if not min(same) / 1e4 <= factor <= max(same) * 1e4:
+                return False  # 镇街可支配收入206亿元 is no income per head
         if measure == "share" and "share" not in ind.measures:
             return False
         return True

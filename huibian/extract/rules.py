@@ -267,8 +267,8 @@ def span_cum_growth(w: Where, r: Reading) -> bool:
     f = r.fact
     if f.measure != "growth" or r.frame is None or not r.frame.span:
         return False
-    if r.frame.level == "section" and not r.frame.future:
-        return False  # a five-year review title alone does not make a paragraph's 增长 cumulative
+    if r.frame.level == "section" and not r.frame.future and "measure.multiple" not in f.rules:
+        return False  # a five-year review title alone does not make a paragraph's 增长X% cumulative (增长1.3倍 is)
     f.measure = "cum_growth"
     f.base_period = f.base_period or r.frame.base()
     return True
