@@ -93,6 +93,9 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             before = _previous_clause(text, clause_start)
             return [replace(fact, name=_SUBJECT_END.split(before)[0] or fact.name, rules=fact.rules + ("subjects.year",))]
         if k >= 2:
+            if len(parts) < k and len(parts) + sum(bool(_URBAN_RURAL.search(x)) for x in parts) == k:
+                # …、城乡居民人均可支配收入分别达…、25202元和12091元: 城乡居民 are two subjects
+                parts = [n for x in parts for n in (_urban_rural(x, fact.period) if _URBAN_RURAL.search(x) else [x])]
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
             if _URBAN_RURAL.search(name) and k == 2:
