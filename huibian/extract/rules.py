@@ -318,22 +318,24 @@ def base_cum_growth(w: Where, r: Reading) -> bool:
     return True
 
 
-@rule("kind.target_cue")
-def kind_target_cue(w: Where, r: Reading) -> bool:
-    """力争 / 确保 / 目标 before a figure for the report year or later: a target."""
-    if r.target or r.period is None or r.period < w.year or not w.target_cue:
+def _to_target(w: Where, r: Reading, cue: bool) -> bool:
+    """A figure for the report year or later becomes a target when `cue` says so."""
+    if r.target or r.period is None or r.period < w.year or not cue:
         return False
     r.target = True
     return True
+
+
+@rule("kind.target_cue")
+def kind_target_cue(w: Where, r: Reading) -> bool:
+    """力争 / 确保 / 目标 before a figure for the report year or later: a target."""
+    return _to_target(w, r, w.target_cue)
 
 
 @rule("kind.plan_part")
 def kind_plan_part(w: Where, r: Reading) -> bool:
     """A figure for the report year or later in the plan part: a target."""
-    if r.target or r.period is None or r.period < w.year or not w.plan_part:
-        return False
-    r.target = True
-    return True
+    return _to_target(w, r, w.plan_part)
 
 
 @rule("kind.past")
