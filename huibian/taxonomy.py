@@ -42,6 +42,7 @@ class Indicator:
     strict_names: tuple[str, ...] = ()  # names that count only alone or after a place word (经济)
     whole: tuple[str, ...] = ()  # for a share: the indicators of the whole (rd_intensity: gdp)
     over_span: str = "level"  # stated for a span of years: "sum" (五年来固定资产投资3000亿元) or the last year's "level"
+    not_after: tuple[str, ...] = ()  # words that narrow this indicator's head to a part (农村|固定资产投资)
 
 
 @dataclass(frozen=True)
@@ -229,13 +230,14 @@ def _merge_indicators(indicators: dict[str, Indicator], data: Any, origin: str) 
                 tuple(item.get("measures", old.measures)),
                 old.strict_names + tuple(str(n) for n in item.get("strict_names", []) if n not in old.strict_names),
                 _tuple(item.get("whole")) or old.whole, item.get("over_span", old.over_span),
+                old.not_after + _tuple(item.get("not_after")),
             )
         else:
             indicators[item["id"]] = Indicator(
                 item["id"], names, tuple(item.get("units", ())), bool(item.get("headline", False)),
                 item.get("direction", "higher"), patterns, item.get("share"), tuple(item.get("measures", ())),
                 tuple(str(n) for n in item.get("strict_names", [])), _tuple(item.get("whole")),
-                item.get("over_span", "level"),
+                item.get("over_span", "level"), _tuple(item.get("not_after")),
             )
 
 
@@ -298,7 +300,7 @@ def _parse(tax: Taxonomy, raw: str, measure: str) -> NameParse | None:
         return None
     start, end, ind_id = min(heads, key=lambda h: (h[0], h[0] - h[1]))
     head, prefix, tail = name[start:end], name[:start], name[end:]
-    if _narrowed(g, prefix, head):
+    if _narrowed(g, prefix, head) or prefix.endswith(tax.indicators[ind_id].not_after):
         return None
     if (head, ind_id) in tax._strict and not g.place_prefix.fullmatch(prefix):
         return None  # 经济增长8% is GDP growth; 数字经济增长 is not
