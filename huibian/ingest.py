@@ -109,9 +109,11 @@ def work(job: Job) -> Outcome:
 
 class Runner(Protocol):
     """Runs `work` over jobs and yields an Outcome for each, in any order (a pool of
-    local processes today; a cluster tomorrow)."""
+    local processes today; a cluster tomorrow). It may also yield None now and then
+    while nothing has finished, so that the writer can commit what it holds. Closing
+    the iterator must stop the work."""
 
-    def __call__(self, jobs: list[Job]) -> Iterator[Outcome]: ...
+    def __call__(self, jobs: list[Job]) -> Iterator[Outcome | None]: ...
 
 
 def _sha256(f) -> tuple[str, int]:  # noqa: ANN001 (a binary file)
@@ -212,6 +214,9 @@ def _ingest(
             jobs.append(Job(str(p), key, options))
         with contextlib.closing(run(jobs)) as outcomes:  # closing it stops the workers
             for outcome in outcomes:
+                if outcome is None:
+                    writer.idle()
+                    continue
                 done(_store_outcome(conn, writer, outcome, *hashes[outcome.key], replace))
     except KeyboardInterrupt:
         interrupted = True  # the file being written was rolled back; every file before it is whole

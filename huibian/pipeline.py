@@ -131,18 +131,21 @@ def guard_text(text: str, warnings: list[str]) -> str:
     with more than MAX_NUMBERS_PER_SENTENCE numbers or more than MAX_SENTENCE_CHARS
     characters. The extractor's work per sentence grows with the numbers in it; these
     bounds keep every report linear. Linear itself: two regex scans."""
+    runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    run_starts = [a for a, _ in runs]
     spans: list[tuple[int, int, str]] = []
-    for m in _DIGIT_RUN.finditer(text):
-        spans.append((m.start(), m.end(), f"a run of {m.end() - m.start()} digits"))
     for m in _SENTENCE.finditer(text):
         s0, s1 = m.span()
-        if s1 - s0 > MAX_SENTENCE_CHARS:
+        if s1 - s0 <= 2 * MAX_NUMBERS_PER_SENTENCE:
+            continue  # too short to hold too many numbers, or to be too long
+        n = sum(1 for _ in _NUMBER.finditer(text, s0, s1))
+        inside = runs[bisect.bisect_left(run_starts, s0) : bisect.bisect_left(run_starts, s1)]
+        if n > MAX_NUMBERS_PER_SENTENCE:
+            spans.append((s0, s1, f"a sentence with {n} numbers"))
+        elif s1 - s0 - sum(b - a for a, b in inside) > MAX_SENTENCE_CHARS:
             spans.append((s0, s1, f"a sentence of {s1 - s0} characters"))
-            continue
-        if s1 - s0 > 2 * MAX_NUMBERS_PER_SENTENCE:
-            n = sum(1 for _ in _NUMBER.finditer(text, s0, s1))
-            if n > MAX_NUMBERS_PER_SENTENCE:
-                spans.append((s0, s1, f"a sentence with {n} numbers"))
+        else:
+            spans.extend((a, b, f"a run of {b - a} digits") for a, b in inside)
     if not spans:
         return text
     spans.sort()

@@ -233,6 +233,12 @@ class Writer:
         _record_file(self.conn, path, sha256, size, "failed", error, [])
         self._maybe_commit()
 
+    def idle(self) -> None:
+        """Nothing to write for now (the next file is slow): commit what is held, so that
+        readers see it and an interruption cannot lose it."""
+        if self.conn.in_transaction or self._fts:
+            self.commit()
+
     def _maybe_commit(self) -> None:
         if time.monotonic() - self._last >= self.every:
             self.commit()

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection, wait
 from huibian.ingest import Job, Limits, Outcome, work
 
 _TASKS_PER_WORKER = 200  # a fresh process now and then returns what fragmentation held
+_HEARTBEAT = 1.0  # seconds without an outcome after which the runner yields None
 
 
 def _die_with_parent() -> None:
@@ -136,7 +137,7 @@ class LocalRunner:
         start = "fork" if "fork" in mp.get_all_start_methods() else None
         self.ctx = mp.get_context(start)
 
-    def __call__(self, jobs: list[Job]) -> Iterator[Outcome]:
+    def __call__(self, jobs: list[Job]) -> Iterator[Outcome | None]:
         pending = deque(jobs)
         idle: list[_Worker] = []
         busy: dict[Connection, _Worker] = {}
@@ -156,7 +157,10 @@ class LocalRunner:
                     pending.popleft()
                     busy[w.conn] = w
                 timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
-                for conn in wait(list(busy), timeout):
+                ready = wait(list(busy), min(timeout, _HEARTBEAT))
+                if not ready and timeout > _HEARTBEAT:
+                    yield None  # nothing finished for a while: the writer may commit meanwhile
+                for conn in ready:
                     w = busy.pop(conn)
                     job = w.job
                     assert job is not None

@@ -71,12 +71,13 @@ def ingest(
             if res.status != "skipped":
                 bar.update(task, advance=1, description=escape(res.path.rsplit("/", 1)[-1][:40]))
             if res.status == "failed":
-                bar.console.print(f"[red]failed:[/red] {_show(res.path)}: {_show(res.error or '')}", highlight=False)
+                bar.console.print(f"[red]failed:[/red] {_show(res.path)}: {_show(res.error or '')}", highlight=False,
+                                  soft_wrap=True)
             for note in res.notes:
-                bar.console.print(f"[yellow]note:[/yellow] {_show(res.path)}: {_show(note)}", highlight=False)
+                bar.console.print(f"[yellow]note:[/yellow] {_show(res.path)}: {_show(note)}", highlight=False, soft_wrap=True)
 
         def waiting(message: str) -> None:
-            bar.console.print(f"[yellow]waiting:[/yellow] {_show(message)}", highlight=False)
+            bar.console.print(f"[yellow]waiting:[/yellow] {_show(message)}", highlight=False, soft_wrap=True)
 
         try:
             summary = ingest_files(
