@@ -128,6 +128,11 @@ def gen_table(size: int) -> str:
     return _fill("12.3 45.6 7.8% 9亿元 10万吨\n", size)
 
 
+def gen_ocr_noise(size: int) -> str:
+    """Every repair at once, over and over: full-width digits, ?? placeholders, stray spaces."""
+    return _fill("  ５．３ 增 长?? 1 2 %，收入 36.5 9亿元 ，\n", size)
+
+
 def gen_real(size: int) -> str:
     """Ordinary report prose repeated (the baseline: what every stage does on real text)."""
     return _fill(_REAL_PARA + "\n", size)
@@ -145,6 +150,7 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "giant_line": gen_giant_line,
     "short_lines": gen_short_lines,
     "table": gen_table,
+    "ocr_noise": gen_ocr_noise,
     "real": gen_real,
 }
 STAGES = ("read", "clean", "split", "resolve", "structure", "extract", "store")  # the order process_file runs them
@@ -236,7 +242,7 @@ def measure(path: Path, memory: bool, limit: float, guard: bool = True) -> tuple
     return rows, note
 
 
-def cli_run(path: Path) -> tuple[float, float, int]:
+def cli_run(path: Path, limit: float) -> tuple[float, float, int]:
     """`huibian ingest --workers 1 path` into a fresh store: wall time, peak RSS (MB) of the
     largest process, exit code."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -245,11 +251,11 @@ def cli_run(path: Path) -> tuple[float, float, int]:
             "import resource, subprocess, sys, time\n"
             "t = time.perf_counter()\n"
             "r = subprocess.run([sys.executable, '-m', 'huibian', 'ingest', sys.argv[1], '--db', sys.argv[2],"
-            " '--workers', '1', '-q'], capture_output=True)\n"
+            " '--workers', '1', '-q', '--timeout', sys.argv[3]], capture_output=True)\n"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,"
             " r.returncode)\n"
         )
-        r = subprocess.run([sys.executable, "-c", code, str(path), str(db)], capture_output=True, text=True,
+        r = subprocess.run([sys.executable, "-c", code, str(path), str(db), str(limit)], capture_output=True, text=True,
                            cwd=REPO)
         took, rss, rc = r.stdout.split()
         facts = sqlite3.connect(db).execute("SELECT count(*) FROM facts").fetchone()[0] if db.exists() else 0
@@ -303,7 +309,7 @@ def main() -> None:
                                                    for s in STAGES))
                 all_rows.append({"kind": kind, "kb": kb, "rows": rows, "memory": mem_rows, "note": note})
             if args.cli:
-                took, rss, rc = cli_run(path)
+                took, rss, rc = cli_run(path, args.limit)
                 ok = "OK" if took < 10 and rss < 300 else "OVER TARGET"
                 print(f"  huibian ingest --workers 1 ({kb:.0f} KB): {took:.2f} s, peak RSS {rss:.0f} MB, "
                       f"exit {rc}  [{ok}: target < 10 s and < 300 MB]")

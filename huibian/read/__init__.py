@@ -89,7 +89,9 @@ def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise ReadError(name, "empty file (0 bytes)")
     with open_regular(path, name, max_bytes) as f:
         try:
-            data = f.read(max_bytes + 1)
+            data = f.read(min(st.st_size, max_bytes) + 1)  # not a max_bytes buffer for every small file
+            if len(data) > st.st_size:  # it grew since the stat: read on, up to the limit
+                data += f.read(max_bytes + 1 - len(data))
         except OSError as e:
             raise ReadError(name, f"cannot read: {e.strerror or e}") from None
     if len(data) > max_bytes:
