@@ -83,6 +83,18 @@ def gen_digits(size: int) -> str:
     return HEAD + "全市生产总值增长" + "1" * n + "%。" + TAIL
 
 
+def gen_numerals(size: int) -> str:
+    """增长一一一…一个: a run of Chinese numerals as long as the file, then a unit."""
+    n = max(1, (size - len((HEAD + TAIL).encode()) - 12) // 3)
+    return HEAD + "全市新增" + "一" * n + "个。" + TAIL
+
+
+def gen_spaces(size: int) -> str:
+    """A run of spaces as long as the file around one `?` (the lost-space repair's input)."""
+    n = max(1, size - len((HEAD + TAIL).encode()) - 20)
+    return HEAD + "全市生产总值" + " " * n + "?增长5%。" + TAIL
+
+
 def gen_spaced_digits(size: int) -> str:
     """增长1 1 1 1 … 1%: digits split by single spaces (the digit-space repair's input)."""
     n = max(1, (size - len((HEAD + TAIL).encode())) // 2)
@@ -143,6 +155,8 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "lists": gen_lists,
     "list_names": gen_list_names,
     "digits": gen_digits,
+    "numerals": gen_numerals,
+    "spaces": gen_spaces,
     "spaced_digits": gen_spaced_digits,
     "brackets": gen_brackets,
     "headings": gen_headings,

@@ -73,7 +73,7 @@ _FULLWIDTH_TABLE = {
 _CRLF = re.compile(r"\r\n?")
 _FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％．]+")
 _DIGIT = frozenset("0123456789０１２３４５６７８９")
-_QUESTION = re.compile(r"[ \t]*\?+[ \t]*")
+_QUESTION = re.compile(r"(?<![ \t])[ \t]*+\?+[ \t]*+")  # from a run's start, no backtracking
 _SPACES = re.compile(f"[{_SPACE}]+")
 _GAP = re.compile(r"\n(?:[ \t]*\n)*")
 _HAN_CHAR = re.compile(f"[{_HAN_CLASS}]")
@@ -178,7 +178,8 @@ def _drop_space(a: str, b: str, before_a: str) -> bool:
     return a == "." and b.isdigit() and b.isascii() and before_a.isdigit()  # 65. 65 → 65.65
 
 
-_DIGIT_SPACE_RUN = re.compile(r"[0-9.]+(?: [0-9][0-9.]*)+")
+# starts only where a run of digits starts, and never backtracks: linear on a run of any length
+_DIGIT_SPACE_RUN = re.compile(r"(?<![0-9.])[0-9.]++(?: [0-9][0-9.]*+)+")
 _MAX_JOINED_NUMBER = 20  # characters: longer "numbers" are tables or damage, not a split figure
 
 

@@ -120,9 +120,13 @@ MAX_NUMBERS_PER_SENTENCE = 100  # the corpus's most is 36 (合肥市-2008)
 MAX_SENTENCE_CHARS = 5_000  # one sentence (no 。！？ or line break) this long is damage; the corpus's longest is 616
 
 DAMAGE_WARNING = "damaged text skipped by the extractor"
-_DIGIT_RUN = re.compile(rf"[0-9][0-9.,]{{{MAX_DIGIT_RUN},}}")
+MAX_NUMERAL_RUN = 20  # Chinese numerals in a row (一九九八 is 4); more is damage
+_CN_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+_DIGIT_RUN = re.compile(
+    rf"(?<![0-9.,])[0-9][0-9.,]{{{MAX_DIGIT_RUN},}}|(?<![{_CN_NUMERALS}])[{_CN_NUMERALS}]{{{MAX_NUMERAL_RUN + 1},}}"
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+(?=[%个项家户万亿元吨])")
+_NUMBER = re.compile(rf"[0-9]+(?:\.[0-9]+)?|(?<![{_CN_NUMERALS}])[{_CN_NUMERALS}]++(?=[%个项家户元吨])")
 
 
 def guard_text(text: str, warnings: list[str]) -> str:
@@ -145,7 +149,8 @@ def guard_text(text: str, warnings: list[str]) -> str:
         elif s1 - s0 - sum(b - a for a, b in inside) > MAX_SENTENCE_CHARS:
             spans.append((s0, s1, f"a sentence of {s1 - s0} characters"))
         else:
-            spans.extend((a, b, f"a run of {b - a} digits") for a, b in inside)
+            spans.extend((a, b, f"a run of {b - a} {'digits' if text[a].isascii() else 'numerals'}")
+                         for a, b in inside)
     if not spans:
         return text
     spans.sort()

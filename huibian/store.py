@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -306,7 +305,7 @@ def _write_report(
             rep.source_text,
             json.dumps(rep.offsets.to_json()),
             json.dumps(rep.pages),
-            json.dumps([asdict(r) for r in rep.repairs], ensure_ascii=False),
+            json.dumps([vars(r) for r in rep.repairs], ensure_ascii=False),  # asdict deep-copies: 10x slower
             json.dumps(_counts(rep), ensure_ascii=False),
             json.dumps(m.warnings, ensure_ascii=False),
             _now(),
