@@ -291,3 +291,17 @@ def test_unreadable_file_gets_its_own_line_and_a_copy_is_a_duplicate(good: Path,
     row = next(ln for ln in r.stdout.splitlines() if "copy-of-2012.txt" in ln)
     assert "duplicate" in row and "unchanged" not in row and "辽宁省-2012" in row
     assert "duplicate: 1" in r.stdout and "added: 2" in r.stdout
+
+
+def test_processes_opening_one_brand_new_store_at_once_all_get_it(tmp_path: Path) -> None:
+    """Without the ingest lock (the Python API opens before it ingests): the schema is
+    created once, and the others see it, instead of `table files already exists`."""
+    code = ("import sys, time, huibian\n"
+            "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+            "db = huibian.open(sys.argv[1]); print(len(db.reports()))\n")
+    go = str(time.time() + 1.5)  # all start their open at the same moment
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "new.db"), go], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, outs
+    assert [o.strip() for o, _ in outs] == ["0"] * 6
