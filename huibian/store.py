@@ -18,7 +18,7 @@ from pathlib import Path
 
 from huibian import search
 from huibian.migrations import migrate
-from huibian.models import HuibianError, ProcessedReport
+from huibian.models import HuibianError, ProcessedReport, Repair
 from huibian.read.names import escape_name, printable
 
 DEFAULT_DB = "huibian.db"
@@ -305,7 +305,7 @@ def _write_report(
             rep.source_text,
             json.dumps(rep.offsets.to_json()),
             json.dumps(rep.pages),
-            json.dumps([vars(r) for r in rep.repairs], ensure_ascii=False),  # asdict deep-copies: 10x slower
+            _repairs_json(rep.repairs),
             json.dumps(_counts(rep), ensure_ascii=False),
             json.dumps(m.warnings, ensure_ascii=False),
             _now(),
@@ -352,6 +352,18 @@ def _write_report(
     if index:
         search.index_report(conn, rid, rep.text, fts)
     return rid, status
+
+
+def _repairs_json(repairs: list[Repair]) -> str:
+    """The repairs as stored: a JSON list of {kind, source_start, source_end, before, after}.
+    Encoded one by one: a damaged OCR file has hundreds of thousands, and neither
+    dataclasses.asdict (deep copies, ten times slower) nor a list of dicts is needed."""
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    return "[" + ", ".join(
+        f'{{"kind": {enc(r.kind)}, "source_start": {r.source_start}, "source_end": {r.source_end}, '
+        f'"before": {enc(r.before)}, "after": {enc(r.after)}}}'
+        for r in repairs
+    ) + "]"
 
 
 def _fmt(v: float) -> str:
