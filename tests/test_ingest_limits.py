@@ -240,7 +240,7 @@ def test_ctrl_c_stops_the_workers_and_exits_130_with_the_store_consistent(good: 
     t0 = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C goes to the whole foreground process group
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130 and time.monotonic() - t0 < 3, err
+    assert proc.returncode == 130 and time.monotonic() - t0 < 5, err  # about 0.5 s on a quiet machine
     assert "Traceback" not in err and "interrupted" in err
     for pid in children:  # no worker left behind
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
