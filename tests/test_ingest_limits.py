@@ -283,14 +283,16 @@ def test_kill_9_mid_ingest_then_rerun_gives_the_same_store(tmp_path: Path) -> No
 
 def test_unreadable_file_gets_its_own_line_and_a_copy_is_a_duplicate(good: Path, tmp_path: Path) -> None:
     os.symlink("/proc/self/mem", good / "unreadable.txt")  # a regular file whose first read fails, even for root
-    shutil.copy(REPORTS / "辽宁-辽宁省-2012.txt", good / "copy-of-2012.txt")
     db = tmp_path / "h.db"
     r = run("ingest", str(good), "--db", str(db))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "cannot read: Input/output error" in line_about(r.stderr, "unreadable.txt")
-    row = next(ln for ln in r.stdout.splitlines() if "copy-of-2012.txt" in ln)
+    shutil.copy(REPORTS / "辽宁-辽宁省-2012.txt", good / "copy-of-2012.txt")  # a new file, reports already stored
+    again = run("ingest", str(good), "--db", str(db))
+    row = next(ln for ln in again.stdout.splitlines() if "copy-of-2012.txt" in ln)
     assert "duplicate" in row and "unchanged" not in row and "辽宁省-2012" in row
-    assert "duplicate: 1" in r.stdout and "added: 2" in r.stdout
+    assert "same text as 辽宁省-2012, already stored from" in again.stdout.replace("│", "").replace("\n", "")
+    assert "duplicate: 1" in again.stdout and "unchanged: 2" in again.stdout
 
 
 def test_processes_opening_one_brand_new_store_at_once_all_get_it(tmp_path: Path) -> None:
