@@ -53,7 +53,8 @@ def _paragraph_roles(text: str, sections: list[Section], year: int) -> list[tupl
     A (一)主要预期目标 subsection is targets."""
     plan_para = _paragraph_role_cues()
     tops = {s.start: s for s in sections if s.parent is None}  # the outermost headings the report has
-    subs = [s for s in sections if s.depth > 1 and s.role == "targets"]
+    subs = sorted((s.start, s.end) for s in sections if s.depth > 1 and s.role == "targets")
+    sub_starts = [a for a, _ in subs]
     starts = [0]
     for i, ch in enumerate(text):
         if ch == "\n":
@@ -76,7 +77,8 @@ def _paragraph_roles(text: str, sections: list[Section], year: int) -> list[tupl
         elif top is None and plan_para.search(line[:60]):
             current = "tasks"
         role = current
-        if any(s.start <= start < s.end for s in subs):
+        i = bisect.bisect_right(sub_starts, start) - 1  # the (一)主要预期目标 subsection around it, if any
+        if i >= 0 and subs[i][0] <= start < subs[i][1]:
             role = "targets"
         out.append((start, role))
     return out

@@ -25,6 +25,10 @@ def _unit_lookahead() -> str:
     return rf"[多余]?(?:万亿|千亿|百亿|亿|千万|百万|万)?[多余]?[{firsts}]"
 
 
+_POSSESSIVE_ARABIC = r"\d++(?:,\d{3})*+(?:\.\d++)?+"
+_NUMERALS = "零〇一二两三四五六七八九十百千"
+
+
 def alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -36,9 +40,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         # a Chinese numeral is a candidate only with a unit after it (一是, 三农, 十四五 are not)
         "number": re.compile(
             rf"(?P<pct>百分之)(?P<pnum>{ARABIC}|{CHINESE})"
-            rf"|(?P<num>{ARABIC}(?![\d.,年月日号时届])|{CHINESE}(?={_unit_lookahead()}))"  # not 2012年, 1月, 5号
+            # a number starts where a run of digits (or numerals) starts and takes all of it: a
+            # crafted run of 10,000 digits costs one attempt, not 10,000 (not 2012年, 1月, 5号)
+            rf"|(?P<num>(?<![\d.])(?<!\d,){_POSSESSIVE_ARABIC}(?![\d.,年月日号时届])|(?<![{_NUMERALS}]){CHINESE}(?={_unit_lookahead()}))"
         ),
-        "ratio": re.compile(r"\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?){1,3}"),
+        "ratio": re.compile(r"(?<![\d.])\d++(?:\.\d++)?(?:[:：∶]\d++(?:\.\d++)?){1,3}"),
         "range": re.compile(rf"\s?(?:-|—|–|－|~|～|至|到)\s?(?P<num>{ARABIC}|{CHINESE})"),
         "sentence": re.compile(r"[^。！？!?\n]+"),
         "clause_break": re.compile(r"[，,；;：:]"),

@@ -168,7 +168,8 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
         fact.report = meta.id
         fact.rules = tuple(fact.rules) + tuple(reading.rules) + ((scope_rule,) if scope_rule and scope else ())
         last_raw = fact
-        expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, rep.taxonomy, sent_facts) if f.name]
+        expanded = [f for f in expand_subjects(fact, text, clause_start, m, mentions, rep.taxonomy, sent_facts, (s0, s1))
+                    if f.name]
         section = rep.sections.at(m.start)
         for f in expanded:
             _name_indicator(rep, f, m, clause_start)
@@ -211,6 +212,7 @@ def _name_indicator(rep: _Report, f: Fact, m: Mention, clause_start: int) -> Non
 
 
 _GROUP_BREAK = re.compile(r"[；;]")
+_QUOTE_MAX = 200  # characters a list member's quote may span back to the list's name
 _SCOPE_LEAD = re.compile(r"^(?:去年|今年|上年|全年|全市|全省|我市|我省|本市)+")
 _ASIDE = re.compile(r"[（(][^）)]{0,16}[）)]")
 _URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
@@ -234,10 +236,14 @@ _AGGREGATES = frozenset({"gdp", "fixed_asset_investment", "fiscal_revenue", "gen
                          "exports", "fdi", "retail_sales", "industrial_value_added", "domestic_investment_inflow"})
 
 
+_TOPIC_REACH = 2000
+
+
 def _topic_part(text: str, pos: int, pattern: re.Pattern[str]) -> str:
     """The zone a paragraph is about: named in its first sentence and referred to again
     (by its kind: 新区, 开发区) before `pos`."""
-    start = text.rfind("\n", 0, pos) + 1
+    start = text.rfind("\n", max(0, pos - _TOPIC_REACH), pos) + 1  # bounded: a giant line is no paragraph
+    start = max(start, pos - _TOPIC_REACH)
     first_end = min((i for i in (text.find("。", start, pos), pos) if i >= 0), default=pos)
     m = pattern.search(text, start, first_end)
     if m is None:
@@ -277,9 +283,12 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
             value, unit = round((float(m.value) - 1) * 100, 6), "%"
         # 跨越7000亿元、8000亿元两个台阶: a qualifier before the first figure qualifies the list
         cmp = m.cmp if m.cmp != "eq" or prev.cmp not in ("ge", "le") or "cmp.before" not in prev.rules else prev.cmp
+        # the quote runs from the list's name to this figure, unless the list is long: then from
+        # the figure's own clause (quotes must not grow with the list: linear on any text)
+        start = prev.start if m.end - prev.start <= _QUOTE_MAX else max(prev.start, m.start - 20)
         return Fact(report="", indicator=None, name=prev.name, scope="", period=0, kind="actual",
                     measure=prev.measure, value=value, unit=unit, cmp=cmp, quote="",
-                    start=prev.start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi,
+                    start=start, end=m.end, base_period=prev.base_period, value_hi=m.value_hi,
                     rules=("list.member",))
     left = _ASIDE.sub("", left)  # 同比增长（以下简称“增长”）7%: the aside is no part of the cue
     tail = _tail_noise().sub("", left)

@@ -14,7 +14,7 @@ from huibian.numbers import parse_number, units
 FOLLOW_OK = set("（(，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: a sentence's mentions are looked up in lists
 class Mention:
     """A number mention: span, value(s), unit, qualifier."""
 

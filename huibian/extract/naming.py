@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from huibian.extract.cues import patterns
+from huibian.extract.cues import cues, patterns
 from huibian.extract.mentions import Mention
 from huibian.extract.timeframe import strip_time
 from huibian.models import Fact
@@ -63,22 +63,22 @@ def strip_scope(name: str, scope: str) -> str:
     return name
 
 
-_SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
+_SPLIT_NAMES = re.compile(r"(?:、|和|以及|(?<![普涉危以])及(?!时)|与)")  # not 普及率, 涉及
 
 
 def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], taxonomy: Taxonomy,
-                     sent_facts: list[Fact]) -> list[Fact]:
+                     sent_facts: list[Fact], sentence: tuple[int, int]) -> list[Fact]:
     """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
     from dataclasses import replace
 
     known = taxonomy.names
     name = fact.name
-    brk = patterns()["clause_break"].search(text, m.end)
-    clause_end = brk.start() if brk else len(text)
+    s0, s1 = sentence  # every search below stays inside the sentence: linear on any text
+    brk = patterns()["clause_break"].search(text, m.end, s1)
+    clause_end = brk.start() if brk else s1
     clause = text[clause_start:clause_end]
     # 分别 with several values: the values map to earlier subjects in order
-    sentence_start = max(text.rfind("。", 0, clause_start), text.rfind("\n", 0, clause_start)) + 1
-    if "分别" in clause or ("分别" in text[sentence_start:clause_start] and _LIST_OF_TWO.search(clause)):
+    if "分别" in clause or ("分别" in text[s0:clause_start] and _LIST_OF_TWO.search(clause)):
         # …分别达到2115亿元和1067亿元，按可比口径年均增长14.1%和14.7%: 分别 carries to the next list
         vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
@@ -90,7 +90,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             # the subject named before the list; the parts of the year are not
             if not _WHOLE_YEAR.fullmatch(periods[idx]):
                 return []
-            before = _previous_clause(text, clause_start)
+            before = _previous_clause(text, clause_start, s0)
             return [replace(fact, name=_SUBJECT_END.split(before)[0] or fact.name, rules=fact.rules + ("subjects.year",))]
         if k >= 2:
             if len(parts) < k and len(parts) + sum(bool(_URBAN_RURAL.search(x)) for x in parts) == k:
@@ -100,7 +100,10 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
                 return [replace(fact, name=parts[idx])]
             if _URBAN_RURAL.search(name) and k == 2:
                 return [replace(fact, name=_urban_rural(name, fact.period)[idx])]
-            before = _previous_clause(text, clause_start)
+            pair = _paired(name)
+            if pair and k == 2:  # 存贷款余额分别增长1.5倍和1.3倍: 存款余额, then 贷款余额
+                return [replace(fact, name=pair[idx])]
+            before = _previous_clause(text, clause_start, s0)
             if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
                 listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before), known)
                 if len(listed) == k and not any(_DIGIT.search(x) for x in listed):  # names, not 2115亿元和1067亿元
@@ -127,7 +130,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             return [replace(fact, name=part, rules=fact.rules + ("subjects.each",)) for part in parts]
     if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
         # the subjects of this semicolon group that have no figure of this kind yet
-        group = max(text.rfind("；", 0, clause_start), text.rfind(";", 0, clause_start))
+        group = max(text.rfind("；", s0, clause_start), text.rfind(";", s0, clause_start))
         subjects: list[Fact] = []
         for f in sent_facts:
             done = any(g.name == f.name and g.measure == fact.measure for g in sent_facts)
@@ -193,13 +196,22 @@ def _urban_rural(name: str, period: int) -> list[str]:
     return [f"城镇{resident}居民{rest}", rural]
 
 
-def _previous_clause(text: str, clause_start: int) -> str:
-    """The clause before the one starting at `clause_start` (its subject list, often)."""
+def _paired(name: str) -> list[str] | None:
+    """A name built on a word that joins two quantities (存贷款 → 存款, 贷款): both names."""
+    for word, (a, b) in cues()["paired_words"].items():
+        if word in name:
+            return [name.replace(word, a, 1), name.replace(word, b, 1)]
+    return None
+
+
+def _previous_clause(text: str, clause_start: int, s0: int) -> str:
+    """The clause before the one starting at `clause_start` (its subject list, often),
+    within the sentence starting at `s0`."""
     end = clause_start - 1
-    if end <= 0:
+    if end <= s0:
         return ""
-    start = max(text.rfind(ch, 0, end) for ch in "，,；;：:。\n") + 1
-    return text[start:end]
+    start = max(text.rfind(ch, s0, end) for ch in "，,；;：:。\n") + 1
+    return text[max(start, s0) : end]
 
 
 def indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
