@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from huibian.cli import accountability, facts, ingest, serve  # noqa: F401  (they register commands)
+from huibian.cli import accountability, facts, ingest, measures, serve  # noqa: F401  (they register commands)
 from huibian.cli.app import app, console_err
 from huibian.models import HuibianError
 
