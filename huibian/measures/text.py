@@ -106,16 +106,48 @@ def term_tokenizer(terms: tuple[str, ...]) -> Any:
 
 def han_blocks(text: str) -> list[tuple[int, int]]:
     """The spans jieba segments with its dictionary (runs of Han, Latin, digits and a few
-    marks, `jieba.re_han_default`); everything between is cut one character at a time."""
-    return [m.span() for m in _jieba().re_han_default.finditer(text)]
+    marks, `jieba.re_han_default`), over-long ones in MAX_BLOCK pieces as `tokens` cuts
+    them; everything between is cut one character at a time."""
+    out = []
+    for m in _jieba().re_han_default.finditer(text):
+        a, b = m.span()
+        out += [(i, min(b, i + MAX_BLOCK)) for i in range(a, b, MAX_BLOCK)]
+    return out
+
+
+# jieba's HMM step (finalseg's Viterbi) copies its path list at every character, so a long
+# run of characters it cannot place costs the square of its length (200,000 crafted
+# characters: minutes). No run without punctuation or space in the corpus is longer than
+# 57 characters; longer runs are cut every MAX_BLOCK characters, which keeps it linear.
+MAX_BLOCK = 200
 
 
 def tokens(tok: Any, text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
-    """(start, end, token) of jieba's default cut (HMM on, as `jieba.lcut`)."""
-    pos = offset
-    for w in tok.cut(text):
-        yield pos, pos + len(w), w
-        pos += len(w)
+    """(start, end, token) of jieba's default cut (HMM on, as `jieba.lcut`), a han block
+    longer than MAX_BLOCK characters cut in pieces first."""
+    pos = 0
+    for start, piece in _pieces(text):
+        assert start == pos
+        for w in tok.cut(piece):
+            yield offset + pos, offset + pos + len(w), w
+            pos += len(w)
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """The text in chunks jieba cuts exactly as the whole (they end at block boundaries),
+    with over-long blocks in MAX_BLOCK pieces; ordinary text is one chunk."""
+    done = 0
+    for m in _jieba().re_han_default.finditer(text):
+        a, b = m.span()
+        if b - a <= MAX_BLOCK:
+            continue
+        if a > done:
+            yield done, text[done:a]
+        for i in range(a, b, MAX_BLOCK):
+            yield i, text[i : min(b, i + MAX_BLOCK)]
+        done = b
+    if done < len(text) or not text:
+        yield done, text[done:]
 
 
 # -- section roles --------------------------------------------------------------------------------
