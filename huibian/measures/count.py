@@ -36,6 +36,7 @@ from huibian.measures.text import (
     Roles,
     base_tokenizer,
     count_chars,
+    cut_blocks,
     fold,
     han_blocks,
     is_word,
@@ -86,43 +87,57 @@ def candidates(norm: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
     return out
 
 
-def dictionary_pass(text: str, roles: Roles, terms: tuple[str, ...]) -> TermCounts:
+def _blocks_of(bstarts: list[int], blocks: list[tuple[int, int]], s: int, e: int) -> list[int]:
+    """The han blocks that [s, e) overlaps."""
+    out = []
+    i = max(0, bisect.bisect_right(bstarts, s) - 1)
+    while i < len(blocks) and blocks[i][0] < e:
+        if blocks[i][1] > s:
+            out.append(i)
+        i += 1
+    return out
+
+
+def dictionary_pass(
+    text: str,
+    roles: Roles,
+    terms: tuple[str, ...],
+    norm: str | None = None,
+    blocks: list[tuple[int, int]] | None = None,
+) -> TermCounts:
     """The dictionary's term occurrences (rules 4 and 5) and its word-count change, by role.
-    `terms` are folded already (dictionaries.Dictionary.terms)."""
-    norm = fold(text)
+    `terms` are folded already (dictionaries.Dictionary.terms); `norm` and `blocks`, when
+    the caller has them, are fold(text) and han_blocks of it."""
+    norm = fold(text) if norm is None else norm
     result = TermCounts()
     cands = candidates(norm, terms)
     if not cands:
         return result
-    blocks = han_blocks(norm)
+    blocks = han_blocks(norm) if blocks is None else blocks
     bstarts = [b[0] for b in blocks]
 
     def block_of(pos: int) -> int | None:
         i = bisect.bisect_right(bstarts, pos) - 1
         return i if i >= 0 and pos < blocks[i][1] else None
 
-    affected: set[int] = set()
-    for s, e, _t in cands:
-        i = max(0, bisect.bisect_right(bstarts, s) - 1)
-        while i < len(blocks) and blocks[i][0] < e:
-            if blocks[i][1] > s:
-                affected.add(i)
-            i += 1
-    base, tok = base_tokenizer(), term_tokenizer(terms)
+    affected = {bi for s, e, _t in cands for bi in _blocks_of(bstarts, blocks, s, e)}
+    tok = term_tokenizer(terms)
+    order = sorted(affected)
+    # blocks holding a term jieba's dictionary lacked are cut differently with the terms:
+    # their default cut is subtracted, the new one added; the others are cut alike
+    changed = {bi for s, e, t in cands if t in tok.huibian_changed for bi in _blocks_of(bstarts, blocks, s, e)}
     spans: dict[int, tuple[list[int], list[int]]] = {}
-    for bi in sorted(affected):
-        a, b = blocks[bi]
-        seg = norm[a:b]
-        for start, _e, w in tokens(base, seg, a):
+    for bi, toks in zip(order, cut_blocks(tok, norm, [blocks[i] for i in order]), strict=True):
+        spans[bi] = ([t[0] for t in toks], [t[1] for t in toks])
+        if bi in changed:
+            for start, _end, w in toks:
+                if is_word(w):
+                    result.words_delta[roles.at(start)] += 1
+    redo = sorted(changed)
+    for toks in cut_blocks(base_tokenizer(), norm, [blocks[i] for i in redo]):
+        for start, _end, w in toks:
             if is_word(w):
                 result.words_delta[roles.at(start)] -= 1
-        starts, ends = [], []
-        for start, end, w in tokens(tok, seg, a):
-            starts.append(start)
-            ends.append(end)
-            if is_word(w):
-                result.words_delta[roles.at(start)] += 1
-        spans[bi] = (starts, ends)
     result.words_delta[ALL] = sum(result.words_delta.values())
 
     def token_at(pos: int) -> tuple[int, int]:

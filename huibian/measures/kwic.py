@@ -40,19 +40,22 @@ def kwic(
     reports = {r["report"]: r for r in select_reports(conn, filters)}
     rows: list[dict[str, Any]] = []
     tok = term_tokenizer(dictionary.terms)
-    for rid, text, secs in _load_reports(conn, list(reports)):
-        rl = roles_of(secs, len(text))
-        found = count.dictionary_pass(text, rl, dictionary.terms).matches
-        if not found:
-            continue
+    holding = _holding(conn, dictionary.terms)
+    ids = [rid for rid in reports if holding is None or rid in holding]
+    for rid, text, secs in _load_reports(conn, ids):
         norm = fold(text)
+        if not any(t in norm for t in dictionary.terms):
+            continue
+        rl = roles_of(secs, len(text))
         blocks = han_blocks(norm)
+        found = count.dictionary_pass(text, rl, dictionary.terms, norm, blocks).matches
+        starts = [b[0] for b in blocks]
         meta = reports[rid]
         for s, e, term in found:
             role = rl.at(s)
             if roles and role not in roles:
                 continue
-            left, right = _context(norm, text, blocks, tok, s, e, words)
+            left, right = _context(norm, text, blocks, starts, tok, s, e, words)
             rows.append(
                 {
                     "report": rid,
@@ -82,11 +85,43 @@ def _snap(blocks: list[tuple[int, int]], starts: list[int], pos: int, *, left: b
     return pos
 
 
+def _holding(conn: sqlite3.Connection, terms: tuple[str, ...]) -> set[str] | None:
+    """Reports that may hold one of the terms, from the full-text index (huibian/search.py:
+    its folding — NFKC, case, whitespace — finds a superset of our matches), plus those not
+    indexed; None when the store has no index (then every report is read)."""
+    from huibian import search
+
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_docs'").fetchone() is None:
+        return None
+    out: set[str] = set()
+    for t in terms:
+        try:
+            expr = search.match_expression('"' + t.replace('"', " ") + '"')
+        except search.QueryError:
+            return None
+        out.update(
+            r[0]
+            for r in conn.execute(
+                "SELECT d.report_id FROM search_fts JOIN search_docs d ON d.docid = search_fts.rowid"
+                " WHERE search_fts MATCH ?",
+                (expr,),
+            )
+        )
+    out.update(r[0] for r in conn.execute("SELECT id FROM reports WHERE id NOT IN (SELECT report_id FROM search_docs)"))
+    return out
+
+
 def _context(
-    norm: str, text: str, blocks: list[tuple[int, int]], tok: Any, s: int, e: int, n: int
+    norm: str,
+    text: str,
+    blocks: list[tuple[int, int]],
+    starts: list[int],
+    tok: Any,
+    s: int,
+    e: int,
+    n: int,
 ) -> tuple[str, str]:
     """`n` words before s and after e, as the report's text (whitespace runs → one space)."""
-    starts = [b[0] for b in blocks]
     reach = 12 * n + 24
     a = _snap(blocks, starts, max(0, s - reach), left=True)
     b = _snap(blocks, starts, min(len(norm), e + reach), left=False)

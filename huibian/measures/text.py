@@ -101,18 +101,38 @@ def term_tokenizer(terms: tuple[str, ...]) -> Any:
         for i in range(1, len(term)):
             freq.setdefault(term[:i], 0)  # prefixes, as jieba's add_word does
     tok.FREQ, tok.total, tok.initialized = freq, base.total, True
+    # terms whose frequency jieba's dictionary already had: text holding only those is cut
+    # exactly as by the default tokenizer (count.dictionary_pass skips re-cutting it)
+    tok.huibian_changed = frozenset(t for t in terms if freq[t] != base.FREQ.get(t))
     return tok
+
+
+def cut_blocks(tok: Any, text: str, blocks: list[tuple[int, int]]) -> list[list[tuple[int, int, str]]]:
+    """The tokens of each of `blocks` (han blocks of `text`, in order), in one call to jieba:
+    joined by newlines they are cut exactly as each alone (jieba cuts block by block)."""
+    jstarts, pos = [], 0
+    for a, b in blocks:
+        jstarts.append(pos)
+        pos += b - a + 1
+    joined = "\n".join(text[a:b] for a, b in blocks)
+    out: list[list[tuple[int, int, str]]] = [[] for _ in blocks]
+    for start, end, w in tokens(tok, joined):
+        if w == "\n":
+            continue
+        i = bisect.bisect_right(jstarts, start) - 1
+        shift = blocks[i][0] - jstarts[i]
+        out[i].append((start + shift, end + shift, w))
+    return out
 
 
 def han_blocks(text: str) -> list[tuple[int, int]]:
     """The spans jieba segments with its dictionary (runs of Han, Latin, digits and a few
     marks, `jieba.re_han_default`), over-long ones in MAX_BLOCK pieces as `tokens` cuts
     them; everything between is cut one character at a time."""
-    out = []
-    for m in _jieba().re_han_default.finditer(text):
-        a, b = m.span()
-        out += [(i, min(b, i + MAX_BLOCK)) for i in range(a, b, MAX_BLOCK)]
-    return out
+    spans = [m.span() for m in _jieba().re_han_default.finditer(text)]
+    if all(b - a <= MAX_BLOCK for a, b in spans):
+        return spans
+    return [(i, min(b, i + MAX_BLOCK)) for a, b in spans for i in range(a, b, MAX_BLOCK)]
 
 
 # jieba's HMM step (finalseg's Viterbi) copies its path list at every character, so a long
