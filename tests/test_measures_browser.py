@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-def test_measures_chart_for_places_and_children(page) -> None:
+def test_measures_chart_for_places_and_children(page) -> None:  # noqa: F811
     page.goto(page.base + "/measures?dict=environment&places=" + quote("辽宁省, 锦州市"))
     page.locator('#chart[data-rendered="1"]').wait_for(timeout=30000)
     assert page.locator("#chart .scatterlayer .trace").count() == 2
@@ -35,7 +35,7 @@ def test_measures_chart_for_places_and_children(page) -> None:
     assert page.locator("#chart .legendtext", has_text="古塔区").count() == 1
 
 
-def test_user_dictionary_file_on_the_measures_page(page, tmp_path: Path) -> None:
+def test_user_dictionary_file_on_the_measures_page(page, tmp_path: Path) -> None:  # noqa: F811
     page.goto(page.base + "/measures?places=" + quote("锦州市"))
     page.locator('#chart[data-rendered="1"]').wait_for(timeout=30000)
     page.locator("details.own-terms summary").click()

@@ -59,8 +59,9 @@ def measures(
     """The measures table (compute.frame) of the reports `filters` choose."""
     ds = dictionaries_of(dicts)
     reports = select_reports(conn, filters or Filters())
-    bases, dc = counts(conn, ds, reports, workers=workers, progress=progress, memo=memo)
-    df = frame(reports, ds, bases, dc, by="role" if roles and by == "report" else by)
+    by = "role" if roles and by == "report" else by
+    bases, dc = counts(conn, ds, reports, workers=workers, progress=progress, memo=memo, whole=by == "report")
+    df = frame(reports, ds, bases, dc, by=by)
     if roles:
         df = df[df["role"].isin(list(roles))].reset_index(drop=True)
     return df

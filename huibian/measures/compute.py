@@ -128,15 +128,18 @@ def select_reports(conn: sqlite3.Connection, filters: Filters) -> list[dict[str,
     return [dict(zip(("report", "region", "admin_code", "level", "year"), r, strict=True)) for r in rows]
 
 
-def _cached_base(conn: sqlite3.Connection, ids: list[str]) -> dict[str, count.BaseCounts]:
+def _cached_base(conn: sqlite3.Connection, ids: list[str], whole: bool = False) -> dict[str, count.BaseCounts]:
+    """Cached default counts of `ids` (with `whole`, only the whole report's row)."""
     out: dict[str, count.BaseCounts] = {}
     if not _has_cache(conn):
         return out
     key = segmenter_key()
+    only = " AND role = ''" if whole else ""
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
         for rid, role, chars, words in conn.execute(
-            f"SELECT report_id, role, chars, words FROM measure_words WHERE segmenter = ? AND report_id IN ({marks})",
+            f"SELECT report_id, role, chars, words FROM measure_words WHERE segmenter = ?{only}"
+            f" AND report_id IN ({marks})",
             [key, *chunk],
         ):
             out.setdefault(rid, {})[role] = (chars, words)
@@ -147,14 +150,18 @@ def _cached_base(conn: sqlite3.Connection, ids: list[str]) -> dict[str, count.Ba
 DictCounts = dict[str, tuple[int, dict[str, int]]]
 
 
-def _cached_counts(conn: sqlite3.Connection, version: str, ids: list[str]) -> dict[str, DictCounts]:
+def _cached_counts(
+    conn: sqlite3.Connection, version: str, ids: list[str], whole: bool = False
+) -> dict[str, DictCounts]:
     out: dict[str, DictCounts] = {}
     if not _has_cache(conn):
         return out
+    only = " AND role = ''" if whole else ""
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
         for rid, role, words, counts in conn.execute(
-            f"SELECT report_id, role, words, counts FROM measure_counts WHERE dictionary = ? AND report_id IN ({marks})",
+            f"SELECT report_id, role, words, counts FROM measure_counts WHERE dictionary = ?{only}"
+            f" AND report_id IN ({marks})",
             [version, *chunk],
         ):
             out.setdefault(rid, {})[role] = (words, json.loads(counts))
@@ -272,17 +279,19 @@ def counts(
     workers: int | None = None,
     progress: Progress | None = None,
     memo: dict | None = None,
+    whole: bool = False,
 ) -> tuple[dict[str, count.BaseCounts], dict[tuple[str, str], DictCounts]]:
     """Base and dictionary counts of `reports`: from the cache, `memo`, or computed (and
-    then cached when the connection may write)."""
+    then cached when the connection may write). With `whole`, cached counts are read for
+    the whole report only (role ''), which is all a by-report table needs."""
     ids = [r["report"] for r in reports]
     memo = memo if memo is not None else {}
     bases = {rid: memo[("base", rid)] for rid in ids if ("base", rid) in memo}
-    bases.update(_cached_base(conn, [rid for rid in ids if rid not in bases]))
+    bases.update(_cached_base(conn, [rid for rid in ids if rid not in bases], whole))
     dicts: dict[tuple[str, str], DictCounts] = {}
     for d in dictionaries:
         have = {rid: memo[(d.version, rid)] for rid in ids if (d.version, rid) in memo}
-        have.update(_cached_counts(conn, d.version, [rid for rid in ids if rid not in have]))
+        have.update(_cached_counts(conn, d.version, [rid for rid in ids if rid not in have], whole))
         for rid, c in have.items():
             dicts[(rid, d.version)] = c
     by_version = {d.version: d.terms for d in dictionaries}
@@ -293,6 +302,8 @@ def counts(
             tasks.append((rid, rid not in bases, need))
     if not tasks:
         return bases, dicts
+    if whole:  # a dictionary pass needs every role of its report's cached base
+        bases.update(_cached_base(conn, [t[0] for t in tasks if not t[1]]))
     cache = _Cache(conn, memo)
     for rid, base, terms in _run(conn, tasks, workers or os.cpu_count() or 1, progress):
         if base is not None:

@@ -8,6 +8,7 @@ the counting rules, so cached counts are reused exactly when they still hold.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ class Dictionary:
     path: str = ""
     builtin: bool = False
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
         """Changes when the terms or the counting rules do (not with the name or order)."""
         key = json.dumps([segmenter_key(), sorted(self.terms)], ensure_ascii=False)

@@ -61,6 +61,7 @@ def count_chars(text: str) -> int:
 
 
 # -- jieba -------------------------------------------------------------------------------------
+@functools.cache
 def _jieba() -> Any:
     import jieba
 
@@ -77,6 +78,7 @@ def base_tokenizer() -> Any:
     return tok
 
 
+@functools.cache
 def segmenter_key() -> str:
     """What the word counts depend on: the jieba version and our rules."""
     return f"jieba-{_jieba().__version__}/rules-{RULES_VERSION}"
