@@ -146,9 +146,15 @@ def measures(
     if format == "table":
         out, _ = _for_output(df, "table", terms)
         export.write(_table_view(out, terms, by_role), "table", output, title=title)
-        return
-    out, labels = _for_output(df, format, terms)
-    export.write(out, format, output, labels=labels)
+    else:
+        out, labels = _for_output(df, format, terms)
+        export.write(out, format, output, labels=labels)
+    errors = df.attrs.get("errors") or []
+    for rid, problem in errors[:20]:
+        console_err.print(f"[red]not counted:[/red] {rid}: {problem}", highlight=False)
+    if errors:
+        console_err.print(f"[red]{len(errors)} report(s) left out[/red]; the others are counted and cached.")
+        raise typer.Exit(1)
 
 
 @app.command()

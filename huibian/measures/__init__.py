@@ -56,12 +56,17 @@ def measures(
     progress: Progress | None = None,
     memo: dict | None = None,
 ) -> pd.DataFrame:
-    """The measures table (compute.frame) of the reports `filters` choose."""
+    """The measures table (compute.frame) of the reports `filters` choose; reports that could
+    not be counted are left out and listed in `.attrs["errors"]`."""
     ds = dictionaries_of(dicts)
     reports = select_reports(conn, filters or Filters())
     by = "role" if roles and by == "report" else by
-    bases, dc = counts(conn, ds, reports, workers=workers, progress=progress, memo=memo, whole=by == "report")
+    errors: list[tuple[str, str]] = []
+    bases, dc = counts(
+        conn, ds, reports, workers=workers, progress=progress, memo=memo, whole=by == "report", errors=errors
+    )
     df = frame(reports, ds, bases, dc, by=by)
+    df.attrs["errors"] = errors  # (report, problem) of reports left out
     if roles:
         df = df[df["role"].isin(list(roles))].reset_index(drop=True)
     return df

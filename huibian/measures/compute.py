@@ -209,12 +209,19 @@ def _load_reports(conn: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[st
 Task = tuple[str, bool, tuple[tuple[str, tuple[str, ...]], ...]]  # id, need base, (version, terms) needed
 
 
+Result = tuple[str, count.BaseCounts | None, dict[str, count.TermCounts], str | None]  # id, base, dicts, error
+
+
 def _compute_one(
-    text: str, sections: list[dict[str, Any]], need_base: bool, dicts: Iterable[tuple[str, tuple[str, ...]]]
-) -> tuple[count.BaseCounts | None, dict[str, count.TermCounts]]:
-    roles = roles_of(sections, len(text))
-    base = count.base_pass(text, roles) if need_base else None
-    return base, {version: count.dictionary_pass(text, roles, terms) for version, terms in dicts}
+    rid: str, text: str, sections: list[dict[str, Any]], need_base: bool, dicts: Iterable[tuple[str, tuple[str, ...]]]
+) -> Result:
+    """One report's counts, or the error that stopped them (the other reports go on)."""
+    try:
+        roles = roles_of(sections, len(text))
+        base = count.base_pass(text, roles) if need_base else None
+        return rid, base, {version: count.dictionary_pass(text, roles, terms) for version, terms in dicts}, None
+    except Exception as e:  # noqa: BLE001 - a bug on one report must not lose the others' counts
+        return rid, None, {}, f"internal error ({type(e).__name__}: {e}) — please report it"
 
 
 _worker_conn: sqlite3.Connection | None = None
@@ -225,16 +232,16 @@ def _worker_init(path: str) -> None:
     _worker_conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def _worker(tasks: list[Task]) -> list[tuple[str, count.BaseCounts | None, dict[str, count.TermCounts]]]:
+def _worker(tasks: list[Task]) -> list[Result]:
     assert _worker_conn is not None
     by_id = {t[0]: t for t in tasks}
     out = []
     for rid, text, secs in _load_reports(_worker_conn, list(by_id)):
         _, need_base, dicts = by_id[rid]
-        base, terms = _compute_one(text, secs, need_base, dicts)
-        for tc in terms.values():
+        res = _compute_one(rid, text, secs, need_base, dicts)
+        for tc in res[2].values():
             tc.matches = []  # not needed by the caller: keep the pipe light
-        out.append((rid, base, terms))
+        out.append(res)
     return out
 
 
@@ -243,9 +250,7 @@ def _db_path(conn: sqlite3.Connection) -> str:
     return row[2] if row else ""
 
 
-def _run(
-    conn: sqlite3.Connection, tasks: list[Task], workers: int, progress: Progress | None
-) -> Iterator[tuple[str, count.BaseCounts | None, dict[str, count.TermCounts]]]:
+def _run(conn: sqlite3.Connection, tasks: list[Task], workers: int, progress: Progress | None) -> Iterator[Result]:
     """Results report by report: inline for a few, else a pool of `workers` processes that
     each read their reports from the store themselves (only ids and counts cross the pipe)."""
     total, done = len(tasks), 0
@@ -254,11 +259,11 @@ def _run(
         by_id = {t[0]: t for t in tasks}
         for rid, text, secs in _load_reports(conn, list(by_id)):
             _, need_base, dicts = by_id[rid]
-            base, terms = _compute_one(text, secs, need_base, dicts)
+            res = _compute_one(rid, text, secs, need_base, dicts)
             done += 1
             if progress:
                 progress(done, total)
-            yield rid, base, terms
+            yield res
         return
     chunks = [tasks[i : i + 8] for i in range(0, total, 8)]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
@@ -280,10 +285,12 @@ def counts(
     progress: Progress | None = None,
     memo: dict | None = None,
     whole: bool = False,
+    errors: list[tuple[str, str]] | None = None,
 ) -> tuple[dict[str, count.BaseCounts], dict[tuple[str, str], DictCounts]]:
     """Base and dictionary counts of `reports`: from the cache, `memo`, or computed (and
     then cached when the connection may write). With `whole`, cached counts are read for
-    the whole report only (role ''), which is all a by-report table needs."""
+    the whole report only (role ''), which is all a by-report table needs. A report that
+    cannot be counted is left out and named in `errors`."""
     ids = [r["report"] for r in reports]
     memo = memo if memo is not None else {}
     bases = {rid: memo[("base", rid)] for rid in ids if ("base", rid) in memo}
@@ -305,7 +312,12 @@ def counts(
     if whole:  # a dictionary pass needs every role of its report's cached base
         bases.update(_cached_base(conn, [t[0] for t in tasks if not t[1]]))
     cache = _Cache(conn, memo)
-    for rid, base, terms in _run(conn, tasks, workers or os.cpu_count() or 1, progress):
+    for rid, base, terms, error in _run(conn, tasks, workers or os.cpu_count() or 1, progress):
+        if error is not None:
+            if errors is not None:
+                errors.append((rid, error))
+            bases.pop(rid, None)
+            continue
         if base is not None:
             bases[rid] = base
             cache.bases[rid] = base
