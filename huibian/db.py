@@ -234,14 +234,17 @@ class Database:
         words: int = 8,
         limit: int | None = None,
         base_url: str = "",
+        excluded: bool = False,
     ) -> pd.DataFrame:
         """Each counted occurrence of `term` (or of a dictionary's terms): report, role,
-        offsets, `words` jieba words either side, and a link into the web reader."""
+        offsets, `words` jieba words either side, and a link into the web reader. With
+        `excluded`: the occurrences the counting rules set aside, and why."""
         from huibian import measures
 
         filters = measures.Filters.make(region=region, level=level, year=year, report=report)
         return measures.kwic(
-            self.conn, term, dicts=dicts, filters=filters, roles=roles, words=words, limit=limit, base_url=base_url
+            self.conn, term, dicts=dicts, filters=filters, roles=roles, words=words, limit=limit, base_url=base_url,
+            excluded=excluded,
         )
 
     @staticmethod

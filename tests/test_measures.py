@@ -327,6 +327,11 @@ def test_kwic_lists_the_counted_occurrences_with_links(db: Path) -> None:
         assert text[: row["start"]].replace("\n", " ").endswith(row["left"].replace("\n", " ").split(" ")[-1])
         assert row["link"] == f"/reports/%E5%8C%97%E4%BA%AC%E5%B8%82-2012?at={row['start']}-{row['end']}#at"
     assert "耗能耗水" not in "".join(k["left"] + k["match"] + k["right"])  # the excluded one is not listed
+    with huibian.open(db) as d:
+        x = d.kwic("能耗", report="北京市-2012", excluded=True)  # ...but is, with its reason, here
+    assert len(x) == EXCLUDED[("北京市-2012", "能耗")]
+    assert x.iloc[0]["reason"] == "cuts into two words (耗能|耗水)"
+    assert text[x.iloc[0]["start"] - 1 : x.iloc[0]["end"] + 1] == "耗能耗水"
     # the link opens the reader at that occurrence
     from fastapi.testclient import TestClient
 

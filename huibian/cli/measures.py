@@ -172,6 +172,9 @@ def kwic(
     base_url: Annotated[
         str, typer.Option("--base-url", help="where `huibian serve` runs, for the links")
     ] = "http://127.0.0.1:8000",
+    excluded: Annotated[
+        bool, typer.Option("--excluded", help="the occurrences the counting rules set aside instead, with the reason")
+    ] = False,
     format: FormatOption = "table",
     output: OutOption = None,
 ) -> None:
@@ -186,7 +189,7 @@ def kwic(
     with _open(db) as database:
         df = database.kwic(
             term, dicts=dicts, region=region or None, level=level, year=year, report=report, roles=role or (),
-            words=words, limit=limit or None, base_url=base_url.rstrip("/"),
+            words=words, limit=limit or None, base_url=base_url.rstrip("/"), excluded=excluded,
         )
     if format != "table":
         export.write(df, format, output)
@@ -210,17 +213,23 @@ def _kwic_table(df: pd.DataFrame, output: str | None) -> None:
     from rich.console import Console
 
     con = console if output is None else Console(file=Path(output).open("w", encoding="utf-8"), width=200)
-    side = max(12, (con.width - 40) // 2 - 4)
+    reason = "reason" in df.columns
+    fixed = max([cell_len(str(x)) for x in df["report"]] + [6]) + 8 + 6 + max([cell_len(str(x)) for x in df["match"]] + [4])
+    fixed += 20 + (36 if reason else 0)  # borders, padding, the reason
+    side = max(10, (con.width - fixed) // 2)
     table = Table(title=f"{len(df)} occurrence(s)", header_style="bold")
-    table.add_column("report", no_wrap=True)
-    table.add_column("role", no_wrap=True)
-    table.add_column("at", justify="right", no_wrap=True)
+    table.add_column("report", no_wrap=True, min_width=max([cell_len(str(x)) for x in df["report"]] + [6]))
+    table.add_column("role", no_wrap=True, min_width=7)
+    table.add_column("at", justify="right", no_wrap=True, min_width=5)
     table.add_column("left", justify="right", no_wrap=True, width=side)
-    table.add_column("term", no_wrap=True, style="bold")
+    table.add_column("term", no_wrap=True, style="bold", min_width=max([cell_len(str(x)) for x in df["match"]] + [4]))
     table.add_column("right", no_wrap=True, width=side, overflow="ellipsis")
+    if reason:
+        table.add_column("set aside because", no_wrap=True, min_width=30)
     rows: list[Any] = df.to_dict("records")
     for r in rows:
-        table.add_row(r["report"], r["role"], str(r["start"]), _crop_left(r["left"], side), r["match"], r["right"])
+        cells = [r["report"], r["role"], str(r["start"]), _crop_left(r["left"], side), r["match"], r["right"]]
+        table.add_row(*cells, *([r["reason"]] if "reason" in r else []))
     con.print(table)
     if len(df):
         con.print(f"links: {rows[0]['link']} … (--format csv for every link)", highlight=False, soft_wrap=True)

@@ -82,8 +82,10 @@ def kwic(
     words: int = 8,
     limit: int | None = None,
     base_url: str = "",
+    excluded: bool = False,
 ) -> pd.DataFrame:
-    """Occurrences of `term` (or of every term of `dicts`) with their context."""
+    """Occurrences of `term` (or of every term of `dicts`) with their context; with
+    `excluded`, those the counting rules set aside, with the reason."""
     if term is not None and dicts is not None:
         raise DictionaryError("give a term or a dictionary, not both")
     if term is not None:
@@ -93,7 +95,9 @@ def kwic(
         if len(ds) != 1:
             raise DictionaryError("kwic takes one dictionary at a time")
         d = ds[0]
-    return _kwic(conn, d, filters or Filters(), roles=roles, words=words, limit=limit, base_url=base_url)
+    return _kwic(
+        conn, d, filters or Filters(), roles=roles, words=words, limit=limit, base_url=base_url, excluded=excluded
+    )
 
 
 __all__ = [

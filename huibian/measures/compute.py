@@ -240,7 +240,7 @@ def _worker(tasks: list[Task]) -> list[Result]:
         _, need_base, dicts = by_id[rid]
         res = _compute_one(rid, text, secs, need_base, dicts)
         for tc in res[2].values():
-            tc.matches = []  # not needed by the caller: keep the pipe light
+            tc.matches, tc.excluded = [], []  # not needed by the caller: keep the pipe light
         out.append(res)
     return out
 

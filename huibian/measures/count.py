@@ -74,6 +74,8 @@ class TermCounts:
     words_delta: Counter[str] = field(default_factory=Counter)  # role → words with terms − without
     counts: dict[str, Counter[str]] = field(default_factory=dict)  # role → term → occurrences
     matches: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, term), by start
+    # occurrences set aside, with the rule that did it: (start, end, term, reason), by start
+    excluded: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 def candidates(norm: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -154,10 +156,14 @@ def dictionary_pass(
         return pos, pos + 1
 
     valid = []
+    excluded = []
     for s, e, t in cands:
         first, last = token_at(s), token_at(e - 1)
         if first == last or first[0] == s or last[1] == e:  # not cut into words at both ends
             valid.append((s, e, t))
+        else:
+            words = f"{norm[first[0] : first[1]]}|{norm[last[0] : last[1]]}"
+            excluded.append((s, e, t, f"cuts into two words ({words})"))
     valid.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
     taken = bytearray(len(norm))
     chosen = []
@@ -165,8 +171,12 @@ def dictionary_pass(
         if 1 not in taken[s:e]:
             taken[s:e] = b"\x01" * (e - s)
             chosen.append((s, e, t))
+        else:
+            excluded.append((s, e, t, "overlaps a longer (or earlier) term"))
     chosen.sort()
+    excluded.sort()
     result.matches = chosen
+    result.excluded = excluded
     whole: Counter[str] = Counter()
     for s, _e, t in chosen:
         result.counts.setdefault(roles.at(s), Counter())[t] += 1

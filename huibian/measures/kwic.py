@@ -35,8 +35,11 @@ def kwic(
     words: int = 8,
     limit: int | None = None,
     base_url: str = "",
+    excluded: bool = False,
 ) -> pd.DataFrame:
-    """One row per counted occurrence of the dictionary's terms in the chosen reports."""
+    """One row per counted occurrence of the dictionary's terms in the chosen reports; with
+    `excluded`, the occurrences the counting rules set aside instead, each with its reason."""
+    columns = COLUMNS + (["reason"] if excluded else [])
     reports = {r["report"]: r for r in select_reports(conn, filters)}
     rows: list[dict[str, Any]] = []
     tok = term_tokenizer(dictionary.terms)
@@ -48,10 +51,11 @@ def kwic(
             continue
         rl = roles_of(secs, len(text))
         blocks = han_blocks(norm)
-        found = count.dictionary_pass(text, rl, dictionary.terms, norm, blocks).matches
+        tc = count.dictionary_pass(text, rl, dictionary.terms, norm, blocks)
+        found = tc.excluded if excluded else [(s, e, t, "") for s, e, t in tc.matches]
         starts = [b[0] for b in blocks]
         meta = reports[rid]
-        for s, e, term in found:
+        for s, e, term, reason in found:
             role = rl.at(s)
             if roles and role not in roles:
                 continue
@@ -70,11 +74,12 @@ def kwic(
                     "match": text[s:e],
                     "right": right,
                     "link": f"{base_url}/reports/{quote(rid, safe='')}?at={s}-{e}#at",
+                    "reason": reason,
                 }
             )
             if limit is not None and len(rows) >= limit:
-                return pd.DataFrame(rows, columns=COLUMNS)
-    return pd.DataFrame(rows, columns=COLUMNS)
+                return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _snap(blocks: list[tuple[int, int]], starts: list[int], pos: int, *, left: bool) -> int:
