@@ -235,6 +235,7 @@ class Database:
         limit: int | None = None,
         base_url: str = "",
         excluded: bool = False,
+        progress: Any = None,
     ) -> pd.DataFrame:
         """Each counted occurrence of `term` (or of a dictionary's terms): report, role,
         offsets, `words` jieba words either side, and a link into the web reader. With
@@ -244,7 +245,7 @@ class Database:
         filters = measures.Filters.make(region=region, level=level, year=year, report=report)
         return measures.kwic(
             self.conn, term, dicts=dicts, filters=filters, roles=roles, words=words, limit=limit, base_url=base_url,
-            excluded=excluded,
+            excluded=excluded, progress=progress,
         )
 
     @staticmethod

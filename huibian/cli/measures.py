@@ -45,9 +45,9 @@ def _open(db: str) -> Database:
         return Database(db, readonly=True)
 
 
-def _bar(quiet: bool) -> Progress:
+def _bar(quiet: bool, label: str = "counting") -> Progress:
     return Progress(
-        TextColumn("[bold]counting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=console_err, disable=quiet, transient=True,
     )
 
@@ -186,10 +186,12 @@ def kwic(
     if words < 0 or words > 200:
         console_err.print("[red]error:[/red] --words must be between 0 and 200")
         raise typer.Exit(2)
-    with _open(db) as database:
+    with _open(db) as database, _bar(False, "reading") as bar:
+        task = bar.add_task("", total=None)
         df = database.kwic(
             term, dicts=dicts, region=region or None, level=level, year=year, report=report, roles=role or (),
             words=words, limit=limit or None, base_url=base_url.rstrip("/"), excluded=excluded,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if format != "table":
         export.write(df, format, output)

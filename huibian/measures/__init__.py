@@ -83,6 +83,7 @@ def kwic(
     limit: int | None = None,
     base_url: str = "",
     excluded: bool = False,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Occurrences of `term` (or of every term of `dicts`) with their context; with
     `excluded`, those the counting rules set aside, with the reason."""
@@ -96,7 +97,8 @@ def kwic(
             raise DictionaryError("kwic takes one dictionary at a time")
         d = ds[0]
     return _kwic(
-        conn, d, filters or Filters(), roles=roles, words=words, limit=limit, base_url=base_url, excluded=excluded
+        conn, d, filters or Filters(), roles=roles, words=words, limit=limit, base_url=base_url, excluded=excluded,
+        progress=progress,
     )
 
 

@@ -36,6 +36,7 @@ def kwic(
     limit: int | None = None,
     base_url: str = "",
     excluded: bool = False,
+    progress: Any = None,
 ) -> pd.DataFrame:
     """One row per counted occurrence of the dictionary's terms in the chosen reports; with
     `excluded`, the occurrences the counting rules set aside instead, each with its reason."""
@@ -45,7 +46,9 @@ def kwic(
     tok = term_tokenizer(dictionary.terms)
     holding = _holding(conn, dictionary.terms)
     ids = [rid for rid in reports if holding is None or rid in holding]
-    for rid, text, secs in _load_reports(conn, ids):
+    for done, (rid, text, secs) in enumerate(_load_reports(conn, ids), 1):
+        if progress:
+            progress(done, len(ids))
         norm = fold(text)
         if not any(t in norm for t in dictionary.terms):
             continue
