@@ -235,6 +235,74 @@ class Database:
         df.attrs["total"] = page.total
         return df
 
+    # -- text measures (huibian/measures/) ------------------------------------------------
+    def measures(
+        self,
+        dicts: Any = None,
+        *,
+        by: str = "report",
+        region: str | list[str] | None = None,
+        level: str | None = None,
+        year: int | str | tuple[int, int] | None = None,
+        report: str | list[str] | None = None,
+        roles: list[str] | tuple[str, ...] = (),
+        workers: int | None = None,
+        progress: Any = None,
+    ) -> pd.DataFrame:
+        """Attention measures: one row per report (per role with by="role") and dictionary —
+        region, admin_code, level, year, chars, words, total, per_word, per_10k_chars and a
+        column per term. `dicts`: built-in names, dictionary files, or Dictionary objects
+        (default: environment). Counts are kept in the store, so a second call is fast;
+        joins `panel()` on region and year."""
+        from huibian import measures
+
+        filters = measures.Filters.make(region=region, level=level, year=year, report=report)
+        return measures.measures(
+            self.conn, dicts, by=by, filters=filters, roles=roles, workers=workers, progress=progress,
+            memo=self.__dict__.setdefault("_measure_memo", {}),
+        )
+
+    def kwic(
+        self,
+        term: str | None = None,
+        *,
+        dicts: Any = None,
+        region: str | list[str] | None = None,
+        level: str | None = None,
+        year: int | str | tuple[int, int] | None = None,
+        report: str | list[str] | None = None,
+        roles: list[str] | tuple[str, ...] = (),
+        words: int = 8,
+        limit: int | None = None,
+        base_url: str = "",
+        excluded: bool = False,
+        progress: Any = None,
+    ) -> pd.DataFrame:
+        """Each counted occurrence of `term` (or of a dictionary's terms): report, role,
+        offsets, `words` jieba words either side, and a link into the web reader. With
+        `excluded`: the occurrences the counting rules set aside, and why."""
+        from huibian import measures
+
+        filters = measures.Filters.make(region=region, level=level, year=year, report=report)
+        return measures.kwic(
+            self.conn, term, dicts=dicts, filters=filters, roles=roles, words=words, limit=limit, base_url=base_url,
+            excluded=excluded, progress=progress,
+        )
+
+    @staticmethod
+    def dictionaries() -> pd.DataFrame:
+        """The built-in dictionaries: name, terms, source, and whether the list is a paper's."""
+        from huibian import measures
+
+        rows = [
+            {
+                "name": d.name, "title": d.title, "terms": len(d.terms), "terms_from": "paper" if not d.own else "project",
+                "source": d.source.get("citation", ""), "version": d.version, "list": " ".join(d.terms),
+            }
+            for d in measures.builtins()
+        ]
+        return pd.DataFrame(rows, columns=["name", "title", "terms", "terms_from", "source", "version", "list"])
+
 
 def open(path: str | Path = store.DEFAULT_DB, *, readonly: bool = False) -> Database:  # noqa: A001
     """Open a store (created on first use unless readonly)."""

@@ -123,6 +123,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE facts ADD COLUMN rules TEXT;
     """,
+    # 6: text measures (huibian/measures/): word and term counts kept per report, computed once
+    """
+    CREATE TABLE measure_words (                   -- jieba's default cut of a report
+        report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        segmenter TEXT NOT NULL,       -- jieba version + counting rules version
+        role TEXT NOT NULL,            -- section role; '' = the whole report
+        chars INTEGER NOT NULL,        -- characters, whitespace not counted
+        words INTEGER NOT NULL,        -- jieba words, jieba's own dictionary
+        PRIMARY KEY (report_id, segmenter, role)
+    ) WITHOUT ROWID;
+    CREATE TABLE measure_counts (                  -- a dictionary's terms in a report
+        report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        dictionary TEXT NOT NULL,      -- dictionary version: hash of its terms and the rules
+        role TEXT NOT NULL,            -- section role; '' = the whole report
+        words INTEGER NOT NULL,        -- jieba words with the dictionary's terms added
+        counts TEXT NOT NULL,          -- JSON {term: occurrences}, terms that occur
+        PRIMARY KEY (report_id, dictionary, role)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

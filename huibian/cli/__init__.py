@@ -10,7 +10,7 @@ import sys
 
 from rich.markup import escape
 
-from huibian.cli import accountability, audit, facts, ingest, serve  # noqa: F401  (they register commands)
+from huibian.cli import accountability, audit, facts, ingest, measures, serve  # noqa: F401  (they register commands)
 from huibian.cli.app import app, console_err
 from huibian.models import HuibianError
 from huibian.read.names import printable

@@ -102,10 +102,12 @@ def create_app(db_path: str | Path) -> FastAPI:
             with_google_fonts=False,
         )
 
-    from huibian.web import api, pages
+    from huibian.web import api, measures, pages
 
     app.include_router(api.router)
+    app.include_router(measures.api_router)
     app.include_router(pages.router)
+    app.include_router(measures.router)
     _error_handlers(app)
     store.targets.start()  # link targets to outcomes in the background (seconds on a big store)
     return app

@@ -186,6 +186,13 @@ def panel(
     return Panel(indicator, measure, names, horizon, [labels[k] for k in keys], keys, unit, rows)
 
 
+def related_places(store: Store, places: list[str], *, parent: bool, children: bool) -> list[str]:
+    """The places asked plus, on request, each one's parent and children, by name: the same
+    place resolution as the indicator chart (division codes, not names compared)."""
+    keys, labels = _places(_tables(store).places, places, parent=parent, children=children)
+    return [labels[k] for k in keys] or list(places)
+
+
 def _places(pl: pd.DataFrame, asked: list[str], *, parent: bool, children: bool) -> tuple[list[str], dict[str, str]]:
     """The place keys of the names asked (plus, on request, each one's parent and children),
     in order, and each key's name: the name asked, else the place's latest report's region."""

@@ -137,7 +137,12 @@ def _quote(s: str) -> str:
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def reader_page(
-    request: Request, report_id: str, view: str = "text", q: str | None = None, hl: str | None = None
+    request: Request,
+    report_id: str,
+    view: str = "text",
+    q: str | None = None,
+    hl: str | None = None,
+    at: str | None = None,
 ) -> HTMLResponse:
     if view not in ("text", "source"):
         raise data.BadParam(f"view must be text or source, not {view!r}")
@@ -153,7 +158,9 @@ def reader_page(
         elif q:
             hits = search.find_hits(rep["text"], q)
         body = render.mark(
-            rep["text"], render.fact_spans(facts) + render.hit_spans(hits), render.section_anchors(secs)
+            rep["text"],
+            render.fact_spans(facts) + render.hit_spans(hits) + render.at_spans(_at(at, len(rep["text"]))),
+            render.section_anchors(secs),
         )
     else:
         spans, points = render.repair_spans(rep["repairs"] or [], len(rep["source_text"]))
@@ -196,6 +203,20 @@ def reader_page(
         kinds=kinds,
         linked=has_outcomes,
     )
+
+
+def _at(value: str | None, n: int) -> tuple[int, int] | None:
+    """`at=START-END`: a span of the text to mark and scroll to (links from `huibian kwic`)."""
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        start, end = int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        raise data.BadParam(f"at must be START-END character offsets, not {value!r}") from None
+    if len(parts) != 2 or not 0 <= start < end <= n:
+        raise data.BadParam(f"at={value!r} is outside this report's text (0-{n})")
+    return start, end
 
 
 # -- search -------------------------------------------------------------------------------

@@ -127,6 +127,17 @@ def hit_spans(hits: list[Hit]) -> list[Span]:
     return spans
 
 
+def at_spans(span: tuple[int, int] | None) -> list[Span]:
+    """The one span a link points at (`?at=START-END#at`), marked like a search hit."""
+    if span is None:
+        return []
+
+    def opener(first: bool) -> str:
+        return '<span class="hit t0 at"' + (' id="at"' if first else "") + ">"
+
+    return [Span(span[0], span[1], opener, "</span>")]
+
+
 def section_anchors(sections: list[dict[str, Any]]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for s in sections:
