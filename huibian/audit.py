@@ -101,7 +101,14 @@ def restated(f: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     diff = (pairs["v"] - pairs["v_o"]).abs()
     big = pd.concat([pairs["v"].abs(), pairs["v_o"].abs()], axis=1).max(axis=1)
     rel = diff / big.where(big > 0, 1)
-    bad = pairs[(spread & (diff > s["points"])) | (~spread & (rel > s["relative"]))]
+    far = (spread & (diff > s["points"])) | (~spread & (rel > s["relative"]))
+    # a bound (突破1万亿元, 增长8%以上) disagrees only with a figure on its wrong side
+
+    hi_ok = ~((pairs["cmp"] == "ge") & (pairs["v_o"] < pairs["v"])) & ~((pairs["cmp_o"] == "ge") & (pairs["v"] < pairs["v_o"]))
+    le_ok = ~((pairs["cmp"] == "le") & (pairs["v_o"] > pairs["v"])) & ~((pairs["cmp_o"] == "le") & (pairs["v"] > pairs["v_o"]))
+    bounded = pairs["cmp"].isin(["ge", "le"]) | pairs["cmp_o"].isin(["ge", "le"])
+    bad = pairs[far & ~(bounded & hi_ok & le_ok)]
+
     bad = bad.drop_duplicates(["id", "report_o"])
     rows = _rows(bad, [f"{r.report} states {r.value:g}{r.unit}, {r.report_o} states {r.value_o:g}{r.unit_o}"
                        for r in bad.itertuples()])
@@ -113,7 +120,8 @@ def restated(f: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
 def _latest(own: pd.DataFrame, measure: str) -> pd.DataFrame:
     """One figure per place, indicator and year: the one stated latest (actual over estimate)."""
     sub = own[own["measure"] == measure].copy()
-    sub["rank"] = (sub["kind"] == "actual").astype(int)
+    # an exact figure over a bound (突破1万亿元), an actual over an estimate, a later report over an earlier
+    sub["rank"] = (sub["cmp"].isin(["eq", "approx"])).astype(int) * 2 + (sub["kind"] == "actual").astype(int)
     sub = sub.sort_values(["rank", "year"]).drop_duplicates(["region", "indicator", "period"], keep="last")
     return sub
 
@@ -121,7 +129,7 @@ def _latest(own: pd.DataFrame, measure: str) -> pd.DataFrame:
 def series(f: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     s = settings()["series"]
     own = _own(f)
-    lv = _latest(own, "level")
+    lv = _latest(own[own["cmp"].isin(["eq", "approx"])], "level")  # a bound (突破1万亿元) makes no series
     lv = lv[lv["value_base"].notna() & (lv["value_base"] > 0)]
     gr = _latest(own, "growth")[["region", "indicator", "period", "value"]].rename(columns={"value": "g"})
     prev = lv[["region", "indicator", "period", "value_base", "report", "id", "unit_base"]].assign(period=lambda d: d["period"] + 1)
@@ -187,6 +195,9 @@ def part_whole(f: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
 
 def implausible(f: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     bounds = settings()["plausible"]
+    # a share of a target or a plan (为市下达指标的168%) may pass 100; a share of a whole may not
+    of_target = f["measure"].eq("share") & f["quote"].fillna("").str.contains(settings()["share_of_target"])
+    f = f[~of_target]
     flagged = []
     for measure, table in bounds.items():
         sub = f[(f["measure"] == measure) & f["value"].notna()]

@@ -23,7 +23,7 @@ def fact(i: int, report: str, indicator: str | None, period: int, measure: str, 
          name: str = "", kind: str = "actual", scope: str = "", value_base: float | None = None,
          unit_base: str | None = None) -> dict:
     return {"id": i, "report": report, "indicator": indicator, "name": name or (indicator or "x"), "scope": scope,
-            "period": period, "kind": kind, "measure": measure, "value": value, "unit": unit, "quote": f"q{i}",
+            "period": period, "kind": kind, "measure": measure, "value": value, "unit": unit, "quote": f"q{i}", "cmp": "eq",
             "value_base": value_base if value_base is not None else value, "unit_base": unit_base or unit}
 
 

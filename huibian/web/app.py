@@ -102,14 +102,18 @@ def create_app(db_path: str | Path) -> FastAPI:
             with_google_fonts=False,
         )
 
-    from huibian.web import api, measures, pages
+    from huibian.web import api, checks, measures, pages
 
+    app.state.checks = checks.Checks(store)
     app.include_router(api.router)
     app.include_router(measures.api_router)
+    app.include_router(checks.api_router)
     app.include_router(pages.router)
     app.include_router(measures.router)
+    app.include_router(checks.router)
     _error_handlers(app)
     store.targets.start()  # link targets to outcomes in the background (seconds on a big store)
+    app.state.checks.start()  # and audit the store
     return app
 
 

@@ -150,6 +150,10 @@ def reader_page(
     rep = data.report(store, report_id)
     secs = data.sections(store, report_id)
     facts = data.fact_items(data.facts_frame(store, report=report_id))
+    flagged = request.app.state.checks.for_report(report_id)  # huibian audit's flags, once computed
+    for f in facts:
+        if int(f["id"]) in flagged:
+            f["flags"] = flagged[int(f["id"])]
     has_outcomes = _with_outcomes(store, rep, facts)
     hits: list[search.Hit] = []
     if view == "text":
@@ -184,6 +188,7 @@ def reader_page(
                 "scope",
                 "quote",
                 "outcome",
+                "flags",
             )
         }
         for f in facts
@@ -202,6 +207,7 @@ def reader_page(
         hits=len(hits),
         kinds=kinds,
         linked=has_outcomes,
+        flagged=sum(1 for f in facts if f.get("flags")),
     )
 
 

@@ -91,6 +91,8 @@ def fact_title(f: dict[str, Any]) -> str:
         f"kind: {f.get('kind')}   measure: {f.get('measure')}   cmp: {f.get('cmp')}",
         f"scope: {f.get('scope') or '(whole region)'}",
     ]
+    for flag in f.get("flags") or []:
+        parts.append(f"⚑ {flag}")
     o = f.get("outcome")
     if o:
         parts.append(
@@ -107,9 +109,11 @@ def fact_spans(facts: list[dict[str, Any]]) -> list[Span]:
         title = attr(fact_title(f))
         fid = int(f["id"])
 
-        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title) -> str:
+        flagged = bool(f.get("flags"))
+
+        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title, flagged: bool = flagged) -> str:
             ident = f' id="f-{fid}"' if first else ""
-            cls = f"fact k-{kind}" + ("" if first else " cont")
+            cls = f"fact k-{kind}" + ("" if first else " cont") + (" flagged" if flagged else "")
             return f'<mark class="{cls}"{ident} data-fact="{fid}" title="{title}" tabindex="0">'
 
         spans.append(Span(int(f["start"]), int(f["end"]), opener, "</mark>"))
