@@ -127,6 +127,8 @@ _CN_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 _DIGIT_RUN = re.compile(
     rf"(?<![0-9.,])[0-9][0-9.,]{{{MAX_DIGIT_RUN},}}|(?<![{_CN_NUMERALS}])[{_CN_NUMERALS}]{{{MAX_NUMERAL_RUN + 1},}}"
 )
+# a scraper's unexpanded back-reference ($1.$2 for the digits of 1.2): the figure it stood for is lost
+_SUBSTITUTION_RESIDUE = re.compile(r"(?<![0-9.])[0-9.]*+\$[0-9](?:[.]?\$[0-9])+[0-9.]*+")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _NUMBER = re.compile(rf"[0-9]+(?:\.[0-9]+)?|(?<![{_CN_NUMERALS}])[{_CN_NUMERALS}]++(?=[%个项家户元吨])")
 
@@ -139,7 +141,9 @@ def guard_text(text: str, warnings: list[str]) -> str:
     bounds keep every report linear. Linear itself: two regex scans."""
     runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
     run_starts = [a for a, _ in runs]
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), f"a figure lost to a substitution residue ({m.group()})")
+        for m in _SUBSTITUTION_RESIDUE.finditer(text)]
     for m in _SENTENCE.finditer(text):
         s0, s1 = m.span()
         if s1 - s0 <= 2 * MAX_NUMBERS_PER_SENTENCE:

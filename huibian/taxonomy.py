@@ -63,13 +63,14 @@ class NameGrammar:
     tail: re.Pattern[str]
     narrowing_suffix: tuple[str, ...]
     narrowing_words: tuple[str, ...]
+    narrowing_patterns: tuple[re.Pattern[str], ...]
     share_markers: re.Pattern[str]
     predicate: re.Pattern[str]  # words that end the noun phrase: what follows is no part of the name
     ratio_of: tuple[re.Pattern[str], ...]  # A与B之比: A's share of B
     whole_place: re.Pattern[str]  # 占全市 / 占全省的比重: a part's share of the place, not of an indicator
     refine: Mapping[str, tuple[tuple[str, str], ...]]
     place_prefix: re.Pattern[str]
-    parens: re.Pattern[str] = field(default=re.compile(r"[（(][^）)]{0,12}[）)]"))
+    parens: re.Pattern[str] = field(default=re.compile(r"[（(][^）)]{0,12}[）)]|\[\d{1,2}\]"))  # and footnote marks [1]
 
 
 _SPACE = re.compile(r"\s+")
@@ -155,6 +156,12 @@ class Taxonomy:
 
     def parse(self, name: str, measure: str = "level") -> NameParse | None:
         return _parse(self, name, measure)
+
+    def is_name(self, name: str) -> bool:
+        """Whether `name` is a quantity's name as a whole (what stands before a head and tail
+        words after it), not a name followed by a predicate (一般公共预算收入增长-16支出)."""
+        parsed = _parse(self, name, "level")
+        return parsed is not None and (not parsed.tail or self._grammar.tail.fullmatch(parsed.tail) is not None)
 
     def _heads(self, name: str) -> list[tuple[int, int, str]]:
         """(start, end, id) of every head in the name: listed names and patterns."""
@@ -267,6 +274,7 @@ def _compile_grammar(g: dict[str, Any]) -> NameGrammar:
         tail=re.compile(rf"(?:{_alt(g.get('tail', []))}|\s)+$" if g.get("tail") else r"\s+$"),
         narrowing_suffix=tuple(g.get("narrowing_suffix", [])),
         narrowing_words=tuple(g.get("narrowing_words", [])),
+        narrowing_patterns=tuple(re.compile(x) for x in g.get("narrowing_patterns", [])),
         share_markers=re.compile(_alt(g.get("share_of", ["占"]))),
         predicate=re.compile(rf"(?:{_alt(g.get('tail', []))})*(?:{_alt(g.get('predicate', ['，']))})"),
         ratio_of=tuple(re.compile(p) for p in g.get("ratio_of", [])),
@@ -328,7 +336,8 @@ def _narrowed(g: NameGrammar, prefix: str, head: str) -> bool:
     product right before it (工业|固定资产投资, 机电产品|出口), or a narrowing word."""
     if prefix.endswith(g.narrowing_suffix):
         return True
-    return any(w in prefix and not head.startswith(w) for w in g.narrowing_words)
+    return any(w in prefix and not head.startswith(w) for w in g.narrowing_words) or any(
+        p.search(prefix) for p in g.narrowing_patterns)
 
 
 @functools.cache

@@ -110,3 +110,73 @@ def test_a_swallowed_heading_starts_the_plan() -> None:
     fs = facts_of(text, 2004, "沈阳市")
     assert (one(fs, value=22)["period"], one(fs, value=22)["kind"]) == (2004, "target")
     assert one(fs, value=14)["kind"] == "actual"
+
+
+def test_flat_after_a_list_member_is_growth_zero() -> None:
+    # 抚顺市-2020: …社会消费品零售总额627.6亿元、与上年持平
+    fs = facts_of("一、2019年工作回顾\n全年预计规上工业增加值279.1亿元、下降6.8%；社会消费品零售总额627.6亿元、与上年持平。\n",
+                  2020, "抚顺市")
+    flat = one(fs, value=0.0)
+    assert (flat["indicator"], flat["measure"]) == ("retail_sales", "growth")
+
+
+def test_urban_and_rural_without_the_word_residents() -> None:
+    # 安国市-2022: 城乡人均可支配收入分别达到34068元、23756元，分别同比增长8.5%、11.5%
+    fs = facts_of("一、2021年工作回顾\n社会消费品零售总额完成42.6亿元，同比增长9.6%；城乡人均可支配收入分别达到34068元、"
+                  "23756元，分别同比增长8.5%、11.5%。\n", 2022, "安国市")
+    assert one(fs, value=34068)["indicator"] == "urban_income_per_capita"
+    assert one(fs, value=23756)["indicator"] == "rural_income_per_capita"
+    assert one(fs, value=11.5)["indicator"] == "rural_income_per_capita"
+
+
+def test_a_figure_lost_to_a_scrapers_substitution_residue_is_no_fact() -> None:
+    # 合肥市-2008: the source's digits became $1.$2 (an unexpanded regex back-reference)
+    from huibian.pipeline import extract_guarded
+    from huibian.taxonomy import Taxonomy
+
+    text = "一、2007年工作回顾\n地区生产总值增长$1.$2倍；实际利用外资1$1.$22亿美元，财政收入增长25%。\n"
+    meta = ReportMeta(id="合肥市-2008", region="合肥市", year=2008, start=0, end=len(text))
+    fs = [f.to_dict() for f in extract_guarded(text, structure(text), meta, Taxonomy.load())]
+    assert [f["value"] for f in fs] == [25.0]
+    assert any("substitution residue" in w for w in meta.warnings)
+
+
+def test_trade_with_a_partner_is_not_the_places_trade() -> None:
+    # 辽宁省-2024 对俄进出口增长53%; 乌海市-2020: 对 as a topic marker before the names is no partner
+    fs = facts_of("一、2023年工作回顾\n对俄进出口增长53%，进出口总额增长2.5%。\n", 2024, "辽宁省")
+    assert one(fs, value=53)["indicator"] is None
+    assert one(fs, value=2.5)["indicator"] == "trade_total"
+    topic = facts_of("二、2020年工作安排\n对规模以上工业增加值、固定资产投资指标，分别按增长8%、7%掌握。\n", 2020, "乌海市")
+    assert one(topic, value=8)["indicator"] == "industrial_value_added"
+    assert one(topic, value=7)["indicator"] == "fixed_asset_investment"
+
+
+def test_a_gap_to_another_figure_is_no_fact() -> None:
+    # 浙江省-2007 服务业增加值增幅高出生产总值增幅1.5个百分点; 内蒙古自治区-2021 低于控制目标0.7个百分点
+    fs = facts_of("一、2006年工作回顾\n服务业增加值增长13.9%，增幅高出生产总值增幅1.5个百分点；单位生产总值能耗下降3%，"
+                  "低于控制目标0.7个百分点；城镇化率比上年提高1.2个百分点。\n", 2007, "浙江省")
+    assert [f["value"] for f in fs if f["measure"] == "change_pp"] == [1.2]
+
+
+def test_a_shared_modifier_makes_each_name() -> None:
+    # 北京市-2010 万元地区生产总值能耗、水耗均下降4%; 岳阳市-2023 GDP、…社会消费品零售总额分别增长…
+    fs = facts_of("二、2010年工作安排\n万元地区生产总值能耗、水耗均下降4%。\n", 2010, "北京市")
+    assert sorted(f["indicator"] for f in fs) == ["energy_intensity", "water_intensity"]
+    fs = facts_of("一、2022年工作回顾\nGDP、固定资产投资、社会消费品零售总额分别增长5.4%、7.1%、3.2%。\n", 2023, "岳阳市")
+    assert [f["indicator"] for f in fs] == ["gdp", "fixed_asset_investment", "retail_sales"]
+
+
+def test_negative_growth_written_with_a_minus_sign() -> None:
+    # 固原市-2025: 地方一般公共预算收入增长-16.8%、支出增长1.8%
+    fs = facts_of("一、2024年工作回顾\n全年地区生产总值增长6.1%，地方一般公共预算收入增长-16.8%、支出增长1.8%。\n", 2025, "固原市")
+    assert one(fs, indicator="general_budget_revenue")["value"] == -16.8
+    assert one(fs, value=1.8)["indicator"] is None
+
+
+def test_names_beyond_the_headline_list() -> None:
+    # 鄂尔多斯市-2016 三产占地区生产总值的比重; 安国市-2022 限额以上消费品零售额; 徐水区-2018 地方生产总值[1]
+    fs = facts_of("一、2015年工作回顾\n三产占地区生产总值的比重达到40%，限额以上消费品零售额完成4.4亿元，"
+                  "地方生产总值[1]202亿元。\n", 2016)
+    assert one(fs, value=40)["indicator"] == "services_share"
+    assert one(fs, value=4.4)["indicator"] == "retail_sales_above_quota"
+    assert one(fs, value=202)["indicator"] == "gdp"

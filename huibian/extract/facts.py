@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from huibian.extract.context import Context, Sections, sentence_spans
 from huibian.extract.cues import CJK, alt, cues, patterns
 from huibian.extract.mentions import FOLLOW_OK, Mention, find_mentions
-from huibian.extract.naming import expand_subjects, indicator, name_after, name_before, strip_scope
+from huibian.extract.naming import (
+    URBAN_RURAL,
+    expand_subjects,
+    indicator,
+    name_after,
+    name_before,
+    strip_scope,
+)
 from huibian.extract.rules import ExtractConfig, Reading, Where, apply, kind_of
 from huibian.extract.timeframe import Timeline
 from huibian.models import Fact, ReportMeta, Section
@@ -36,6 +43,7 @@ def _tail_noise() -> re.Pattern[str]:
     """Words between a quantity and its growth that say how it was computed (比上年, 按可比价格计算)."""
     return re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{alt(cues()['qualifiers'])}|，|\s)+")
 _CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
+_GAP = re.compile(r"(?:高于|低于|快于|慢于|好于|高出|低出|超出)(?!上年|去年|年初|同期)")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
 
@@ -140,6 +148,10 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
         if meta.region != "全国" and _CMP_OTHER.search(left):
             prev_end = m.end
             continue
+        if _GAP.search(clause_head) and "百分点" in text[m.start : m.end + 6]:
+            # 增速高于规模以上工业2个百分点, 低于预期目标0.5个百分点: a gap to another figure, not a change
+            prev_end = m.end
+            continue
         continues = last_raw is not None and (
             _LIST_SEP.fullmatch(left) is not None
             or (last_raw.measure == "share" and _TO_VALUE.fullmatch(left) is not None)
@@ -215,7 +227,6 @@ _GROUP_BREAK = re.compile(r"[；;]")
 _QUOTE_MAX = 200  # characters a list member's quote may span back to the list's name
 _SCOPE_LEAD = re.compile(r"^(?:去年|今年|上年|全年|全市|全省|我市|我省|本市)+")
 _ASIDE = re.compile(r"[（(][^）)]{0,16}[）)]")
-_URBAN_RURAL_NAME = re.compile(r"城乡(?:常住)?居民")
 
 
 _PART_NOISE = re.compile(r"^(?:[\W_]|全市|全省|全区|全县|我市|我省|我区|我县|本市|全社会|实现|完成|共|其中|提出|力争|确保)+"
@@ -257,7 +268,7 @@ def _topic_part(text: str, pos: int, pattern: re.Pattern[str]) -> str:
 
 def _over_span(taxonomy: Taxonomy, fact: Fact) -> str | None:
     """For a name that stands for an indicator: what a figure of it over several years is."""
-    ind = taxonomy.indicator_for(_URBAN_RURAL_NAME.sub("城镇居民", fact.name), fact.measure, fact.unit)
+    ind = taxonomy.indicator_for(URBAN_RURAL.sub("城镇居民", fact.name), fact.measure, fact.unit)
     return taxonomy.indicators[ind].over_span if ind else None
 
 
@@ -272,8 +283,8 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
     """Measure, sign, cmp and name of a mention from its left context; None for no fact."""
     p = patterns()
     if prev is not None and (m.uclass == "percent") == (prev.unit in ("%", "个百分点")) and (
-        prev.measure != "ratio" and m.uclass != "ratio"
-    ):
+        prev.measure != "ratio" and m.uclass not in ("ratio", "flat", "double")
+    ):  # (与上年持平 and 翻一番 state their own measure: 627.6亿元、与上年持平 is growth 0)
         # 分别增长28.9%和25.4%: a list member takes the measure and name of the one before
         value = m.value
         if prev.measure != "level" and isinstance(prev.value, float) and prev.value < 0 and isinstance(value, float):

@@ -74,7 +74,8 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     is_chinese = not num[0].isdigit()
     s = mn.start()
     prev = text[s - 1] if s > 0 else ""
-    if prev.isascii() and (prev.isalpha() or prev in ".-/#"):  # PM2.5, G15, 3.5-ton
+    negative = prev in "-－" and text.endswith("增长", max(0, s - 3), s - 1)  # 增长-16.8%: a fall
+    if prev.isascii() and (prev.isalpha() or prev in ".-/#") and not negative:  # PM2.5, G15, 3.5-ton
         return None
     if text.endswith(_ordinal_before(), max(0, s - 4), s):
         return None
@@ -176,6 +177,8 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         return None  # 10亿元以上企业, 投资10亿元以上的项目: a size class
     if _named_item(text, pos2, end):
         return None  # 辽宁抚挖460台大吨位起重机、石化公司…等24个项目: part of a project's name
+    if negative and uclass == "percent":
+        return Mention(s - 1, pos2, -value, unit_s, uclass, cmp, value_hi)
     return Mention(s, pos2, value, unit_s, uclass, cmp, value_hi)
 
 

@@ -83,7 +83,7 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
         vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
-        parts = _subject_parts(name, known)
+        parts = _subject_parts(name, known, taxonomy)
         periods = [x for x in _SPLIT_NAMES.split(clause[: clause.find("分别")]) if x]
         if k >= 2 and len(periods) == k and all(_SUB_YEAR.fullmatch(part) for part in periods):
             # 一季度、上半年、前三季度和全年分别增长…: the whole year's figure is the year's fact, of
@@ -93,12 +93,12 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             before = _previous_clause(text, clause_start, s0)
             return [replace(fact, name=_SUBJECT_END.split(before)[0] or fact.name, rules=fact.rules + ("subjects.year",))]
         if k >= 2:
-            if len(parts) < k and len(parts) + sum(bool(_URBAN_RURAL.search(x)) for x in parts) == k:
+            if len(parts) < k and len(parts) + sum(bool(URBAN_RURAL.search(x)) for x in parts) == k:
                 # …、城乡居民人均可支配收入分别达…、25202元和12091元: 城乡居民 are two subjects
-                parts = [n for x in parts for n in (_urban_rural(x, fact.period) if _URBAN_RURAL.search(x) else [x])]
+                parts = [n for x in parts for n in (_urban_rural(x, fact.period) if URBAN_RURAL.search(x) else [x])]
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
-            if _URBAN_RURAL.search(name) and k == 2:
+            if URBAN_RURAL.search(name) and k == 2:
                 return [replace(fact, name=_urban_rural(name, fact.period)[idx])]
             pair = _paired(name)
             if pair and k == 2:  # 存贷款余额分别增长1.5倍和1.3倍: 存款余额, then 贷款余额
@@ -120,14 +120,16 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             return [fact]
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
-    parts = _subject_parts(name, known)
+    parts = _subject_parts(name, known, taxonomy)
     if len(parts) >= 2 and all(taxonomy.indicator_for(part, fact.measure, fact.unit) for part in parts):
         # 城镇居民人均可支配收入和农民人均纯收入增长12%: each named quantity, in order when each has its figure
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == len(parts) and m in same:
             return [replace(fact, name=parts[same.index(m)], rules=fact.rules + ("subjects.each",))]
-        if len(same) == 1:
-            return [replace(fact, name=part, rules=fact.rules + ("subjects.each",)) for part in parts]
+        if len(same) == 1:  # GDP和城乡居民收入比2010年翻一番: GDP, and the urban and the rural income
+            return [replace(fact, name=n, rules=fact.rules + ("subjects.each",)) for part in parts
+                    for n in (_urban_rural(part, fact.period) if URBAN_RURAL.search(part) and fact.measure != "level"
+                              else [part])]
     if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
         # the subjects of this semicolon group that have no figure of this kind yet
         group = max(text.rfind("；", s0, clause_start), text.rfind(";", s0, clause_start))
@@ -138,42 +140,50 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
                 subjects.append(f)
         if len(subjects) >= 2:  # 一般公共预算收入…，社会消费品零售总额…，均比2010年翻了一番
             return [replace(fact, name=f.name, scope=f.scope, start=f.start) for f in subjects[-4:]]
-    if _URBAN_RURAL.search(name):
+    if URBAN_RURAL.search(name):
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == 2 and m in same:
             return [replace(fact, name=_urban_rural(name, fact.period)[same.index(m)])]
         if fact.measure == "level" and "收入" in name:
             # one level for 城乡居民 as a whole is the all-resident figure (facts.md)
-            return [replace(fact, name=_URBAN_RURAL.sub("居民", name, count=1))]
+            return [replace(fact, name=URBAN_RURAL.sub("居民", name, count=1))]
         return [replace(fact, name=n) for n in _urban_rural(name, fact.period)]
     return [fact]
 
 
-def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
+def _subject_parts(name: str, known: frozenset[str], taxonomy: Taxonomy | None = None) -> list[str]:
     """技术合同成交额、发明专利授权量 → both; 规模以上工业总产值和增加值 → the second
-    borrows the first's modifier when that makes a known indicator name."""
+    borrows the first's modifier when that makes a known indicator name (万元地区生产总值能耗、水耗:
+    万元地区生产总值水耗, when the taxonomy reads it)."""
     parts = [x for x in _SPLIT_NAMES.split(name) if x]
     if len(parts) < 2:
         return [name]
+
+    def named(x: str) -> bool:
+        return x in known or (taxonomy is not None and taxonomy.is_name(x))
+
     first, last = parts[0], parts[-1]
-    # 城镇、农村居民人均可支配收入: the short parts share the last part's tail
+    # 城镇、农村居民人均可支配收入: the short parts share the last part's tail (GDP、…社会消费品零售总额: not a known name)
     for i, part in enumerate(parts[:-1]):
+        if part in known:
+            continue
         if len(part) <= 3 and len(last) > len(part) + 2 and part[-1] != last[len(part) - 1]:
             parts[i] = part + last[len(part) :]
-        elif len(part) == 4 and part not in known and part + last[len(part) :] in known:
+        elif len(part) == 4 and part + last[len(part) :] in known:
             parts[i] = part + last[len(part) :]  # 城镇居民和农民人均可支配收入: 城镇居民可支配收入
     first = parts[0]
     for i, part in enumerate(parts[1:], 1):
-        if part in known or len(part) > 4:
+        if part in known or (len(part) > 4 and named(part)):
             continue
         for k in (3, 2, 4):
-            if len(first) > k and first[:-k] + part in known:
+            if len(first) > k and (first[:-k] + part in known or (len(part) > 1 and named(first[:-k] + part))):
                 parts[i] = first[:-k] + part
                 break
     return parts
 
 
-_URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+# 城乡居民 / 城乡 before an income: the urban and the rural residents (城乡人均可支配收入分别达到…)
+URBAN_RURAL = re.compile(r"城乡(常住)?(?:居民|(?=(?:人均)?(?:可支配|纯)?收入(?![比差])))")
 _DIGIT = re.compile(r"\d")
 _LIST_OF_TWO = re.compile(r"[\d.]+%?(?:和|、)[\d.]+")
 _SUB_YEAR = re.compile(r"(?:一季度|二季度|三季度|四季度|第[一二三四]季度|上半年|下半年|前三季度|前两个季度|全年|\d{1,2}[-—至]\d{1,2}月)")
@@ -185,7 +195,7 @@ _SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到
 def _urban_rural(name: str, period: int) -> list[str]:
     """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md): the rural
     half is 农民人均纯收入 for periods up to 2013, the disposable income from 2014."""
-    m = _URBAN_RURAL.search(name)
+    m = URBAN_RURAL.search(name)
     assert m is not None
     resident = m.group(1) or ""
     rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
