@@ -23,7 +23,7 @@ REPORT_COLUMNS = [
 ]
 FACT_COLUMNS = [
     "report", "indicator", "name", "scope", "period", "base_period", "kind", "measure", "value", "value_hi",
-    "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base",
+    "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base", "confidence", "low_confidence",
 ]
 
 
@@ -70,7 +70,7 @@ class Database:
         if row is None:
             raise HuibianError(f"no report {report_id!r} in {self.path} — `huibian reports` lists them")
         out = dict(row)
-        for key in ("offsets", "pages", "repairs", "repair_counts", "warnings"):
+        for key in ("offsets", "pages", "repairs", "repair_counts", "warnings", "ocr"):
             out[key] = json.loads(out[key]) if out[key] else None
         return out
 
@@ -93,19 +93,26 @@ class Database:
         kind: str | None = None,
         period: int | None = None,
         measure: str | None = None,
+        low_confidence: bool | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> pd.DataFrame:
         """Facts in the facts.md format (plus start/end/section/value_base/unit_base and `id`).
 
         `value` is numeric (NaN for ratios); `value_text` holds the value as a string,
-        which for a ratio is the ratio itself (16:49:35).
+        which for a ratio is the ratio itself (16:49:35). From scanned pages, `confidence`
+        is the OCR confidence of the fact's number and `low_confidence` marks one to check
+        on the page (`low_confidence=True` selects them).
         """
         sql = (
             "SELECT id, report_id AS report, indicator, name, scope, period, base_period, kind, measure, value,"
-            ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base FROM facts WHERE 1=1'
+            ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base, confidence,'
+            " low_confidence = 1 AS low_confidence FROM facts WHERE 1=1"
         )
         params: list[Any] = []
+        if low_confidence is not None:
+            sql += " AND low_confidence = ?"
+            params.append(int(bool(low_confidence)))
         for col, val in (("report_id", report), ("indicator", indicator), ("kind", kind), ("period", period),
                          ("measure", measure)):
             if val is not None:
@@ -115,7 +122,9 @@ class Database:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
-        return pd.read_sql_query(sql, self.conn, params=params)
+        df = pd.read_sql_query(sql, self.conn, params=params)
+        df["low_confidence"] = df["low_confidence"].astype(bool)
+        return df
 
     # -- accountability (huibian/accountability.py) ------------------------------------
     def _links(self):  # -> accountability.LinkCache

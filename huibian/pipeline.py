@@ -10,8 +10,9 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from huibian import clean, extract, read, resolve, split, structure
+from huibian import clean, confidence, extract, read, resolve, split, structure
 from huibian.models import OffsetMap, ProcessedReport
+from huibian.ocr.settings import OcrSettings
 from huibian.taxonomy import Taxonomy
 
 
@@ -21,13 +22,17 @@ class Options:
     year: int | None = None
     max_bytes: int = read.DEFAULT_MAX_BYTES
     taxonomy_path: str | None = None
+    ocr: OcrSettings = OcrSettings()  # scanned pages and images: mode, engine, cache (huibian/ocr/)
 
 
 def process_file(path: str | Path, options: Options = Options()) -> list[ProcessedReport]:
     """Turn one file into its reports. Raises ReadError / HuibianError on bad input."""
     path = Path(path)
-    doc = read.read_file(path, max_bytes=options.max_bytes)
-    cleaned = clean.clean(doc.text, clean.CleanConfig(wrapped_line_join=doc.format == "pdf"))
+    doc = read.read_file(path, max_bytes=options.max_bytes, ocr=options.ocr)
+    scanned = bool(doc.ocr_lines)
+    cleaned = clean.clean(
+        doc.text, clean.CleanConfig(wrapped_line_join=doc.format == "pdf", ocr_digits=scanned), doc.line_wraps
+    )
     metas = split.split(cleaned.text, doc, region=options.region, year=options.year)
     taxonomy = Taxonomy.load(options.taxonomy_path)
     out: list[ProcessedReport] = []
@@ -45,6 +50,11 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
         ]
         sections = structure.structure(text)
         facts = extract.extract(text, sections, meta, taxonomy)
+        ocr_lines = [(s - src_start, e - src_start, *rest) for s, e, *rest in doc.ocr_lines
+                     if src_start <= s < src_end] if scanned else []
+        low_conf = [(s - src_start, e - src_start, c) for s, e, c in doc.low_conf
+                    if src_start <= s < src_end] if scanned else []
+        confidence.mark(facts, text, offsets, ocr_lines, low_conf)
         out.append(
             ProcessedReport(
                 meta=meta,
@@ -58,6 +68,8 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
                 pages=[p - src_start for p in doc.pages if src_start <= p < src_end],
                 source_start=src_start,
                 source_end=src_end,
+                ocr_lines=ocr_lines,  # type: ignore[arg-type]
+                low_conf=low_conf,
             )
         )
     return out

@@ -168,7 +168,7 @@ def _write_report(
     conn.execute(
         "INSERT INTO reports (id, region, parent, level, year, date, meeting, speaker, post, title, source,"
         " source_start, source_end, admin_code, content_hash, text, source_text, offsets, pages, repairs,"
-        " repair_counts, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " repair_counts, warnings, ingested_at, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             rid,
             m.region,
@@ -193,6 +193,7 @@ def _write_report(
             json.dumps(_counts(rep), ensure_ascii=False),
             json.dumps(m.warnings, ensure_ascii=False),
             _now(),
+            json.dumps({"lines": rep.ocr_lines, "low": rep.low_conf}) if rep.ocr_lines else None,
         ),
     )
     conn.executemany(
@@ -205,8 +206,8 @@ def _write_report(
     )
     conn.executemany(
         "INSERT INTO facts (report_id, seq, indicator, name, scope, period, base_period, kind, measure, value,"
-        ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base)'
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base, confidence,'
+        " low_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 rid,
@@ -229,6 +230,8 @@ def _write_report(
                 f.section,
                 f.value_base,
                 f.unit_base,
+                f.confidence,
+                int(f.low_confidence),
             )
             for i, f in enumerate(rep.facts)
         ],

@@ -21,6 +21,9 @@ def facts(
     indicator: Annotated[str | None, typer.Option(help="canonical indicator id, e.g. gdp")] = None,
     kind: Annotated[str | None, typer.Option(help="actual | estimate | target")] = None,
     period: Annotated[int | None, typer.Option(help="the year the figure describes")] = None,
+    low_confidence: Annotated[
+        bool, typer.Option("--low-confidence", help="only facts whose number OCR read with low confidence")
+    ] = False,
     format: FormatOption = "table",
     output: OutOption = None,
 ) -> None:
@@ -29,10 +32,14 @@ def facts(
         console_err.print(f"[red]error:[/red] --kind must be actual, estimate or target (got {kind!r})")
         raise typer.Exit(2)
     with Database(db, readonly=True) as database:
-        df = database.facts(report=report, indicator=indicator, kind=kind, period=period)
+        df = database.facts(report=report, indicator=indicator, kind=kind, period=period,
+                            low_confidence=True if low_confidence else None)
     if format == "table":
         df["value"] = df["value_text"]
         cols = ["report", "indicator", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
+        if df["confidence"].notna().any():  # scanned pages: say which numbers to check on the page
+            df["ocr"] = df["low_confidence"].map({True: "check", False: ""})
+            cols.insert(cols.index("quote"), "ocr")
         export.write(df[cols], "table", output, title=f"{len(df)} facts")
         return
     cols = FACT_COLUMNS + ["value_text"]

@@ -153,6 +153,7 @@ def reader_page(
         )
     else:
         spans, points = render.repair_spans(rep["repairs"] or [], len(rep["source_text"]))
+        spans += render.low_confidence_spans(rep.get("ocr"), len(rep["source_text"]))
         body = render.mark(rep["source_text"], spans, points)
     kinds = {k: sum(1 for f in facts if f.get("kind") == k) for k in KINDS}
     script_facts = [
@@ -173,6 +174,8 @@ def reader_page(
                 "scope",
                 "quote",
                 "outcome",
+                "confidence",
+                "low_confidence",
             )
         }
         for f in facts
@@ -190,6 +193,8 @@ def reader_page(
         hl=hl or "",
         hits=len(hits),
         kinds=kinds,
+        low_facts=sum(1 for f in facts if f.get("low_confidence")),
+        ocr_low=len((rep.get("ocr") or {}).get("low", [])),
         has_targets=store.has_targets(),
         linked=linked,
     )

@@ -91,6 +91,8 @@ def fact_title(f: dict[str, Any]) -> str:
         f"kind: {f.get('kind')}   measure: {f.get('measure')}   cmp: {f.get('cmp')}",
         f"scope: {f.get('scope') or '(whole region)'}",
     ]
+    if f.get("low_confidence"):
+        parts.append(f"OCR confidence {f.get('confidence')}: low — check this number on the page")
     o = f.get("outcome")
     if o:
         parts.append(
@@ -107,9 +109,11 @@ def fact_spans(facts: list[dict[str, Any]]) -> list[Span]:
         title = attr(fact_title(f))
         fid = int(f["id"])
 
-        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title) -> str:
+        low = bool(f.get("low_confidence"))
+
+        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title, low: bool = low) -> str:
             ident = f' id="f-{fid}"' if first else ""
-            cls = f"fact k-{kind}" + ("" if first else " cont")
+            cls = f"fact k-{kind}" + (" low-conf" if low else "") + ("" if first else " cont")
             return f'<mark class="{cls}"{ident} data-fact="{fid}" title="{title}" tabindex="0">'
 
         spans.append(Span(int(f["start"]), int(f["end"]), opener, "</mark>"))
@@ -124,6 +128,19 @@ def hit_spans(hits: list[Hit]) -> list[Span]:
             return f'<span class="hit t{term % 4}"' + (f' id="hit-{i}"' if first else "") + ">"
 
         spans.append(Span(h.start, h.end, opener, "</span>"))
+    return spans
+
+
+def low_confidence_spans(ocr: dict[str, Any] | None, n: int) -> list[Span]:
+    """Runs of characters that OCR read with low confidence, over the source text."""
+    spans = []
+    for start, end, conf in (ocr or {}).get("low", []):
+        title = attr(f"OCR confidence {conf}: check against the page")
+
+        def opener(first: bool, title: str = title) -> str:
+            return f'<mark class="ocr-low" title="{title}">'
+
+        spans.append(Span(int(start), min(int(end), n), opener, "</mark>"))
     return spans
 
 
