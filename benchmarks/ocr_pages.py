@@ -48,14 +48,15 @@ def typeset(
     first_page: int = 1,
     max_pages: int | None = None,
     pt: float = 10.5,
+    size: tuple[float, float] = A4,
 ) -> list[Page]:
-    """Paragraphs laid out on as many A4 pages as they need."""
+    """Paragraphs laid out on as many pages (A4 unless `size` says, in inches) as they need."""
     fp = font_path()
     px = round(pt / 72 * dpi)
     font = ImageFont.truetype(fp, px)
     small = ImageFont.truetype(fp, round(9 / 72 * dpi))
-    W, H = round(A4[0] * dpi), round(A4[1] * dpi)
-    margin, gutter = round(0.9 * dpi), round(0.3 * dpi)
+    W, H = round(size[0] * dpi), round(size[1] * dpi)
+    margin, gutter = round(min(0.9, size[0] / 9) * dpi), round(0.3 * dpi)
     col_w = (W - 2 * margin - (columns - 1) * gutter) // columns
     pitch = round(px * 1.6)
     lines_per_col = (H - 2 * margin) // pitch
@@ -68,12 +69,12 @@ def typeset(
         heading = bool(HEADING.match(para)) or (len(para) < 25 and not re.search("[。；，]", para))
         indent = 0 if heading else 2 * px
         line, width, first = "", indent, True
-        for ch in para:
-            w = font.getlength(ch)
+        for tok in re.findall(r"[0-9.%:]+|.", para):  # a number is never broken across lines, as in print
+            w = font.getlength(tok)
             if width + w > col_w and line:
                 flow.append((line, indent if first else 0, False))
                 line, width, first = "", 0, False
-            line += ch
+            line += tok
             width += w
         flow.append((line, indent if first else 0, True))
     pages: list[Page] = []

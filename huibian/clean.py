@@ -206,15 +206,23 @@ def fix_digit_space_join(text: str) -> list[Edit]:
 
 def fix_layout_line_join(text: str, wraps: list[int]) -> list[Edit]:
     """Join the lines that the OCR page layout found to be one paragraph wrapped at the
-    column's edge (huibian/ocr/layout.py): the newline goes, or becomes a space between
-    two Latin letters. Only the given newlines are touched, and never one before a heading."""
+    column's edge (huibian/ocr/layout.py): the newline goes (both of a page break's two),
+    or becomes a space between two Latin letters. Only the given newlines are touched,
+    and never one before a heading or after a date line (`——2012年1月6日在…`)."""
     edits: list[Edit] = []
-    heading = _rules()["never_join_next"][0]
+    r = _rules()
     for p in sorted(set(wraps)):
-        if 0 < p < len(text) - 1 and text[p] == "\n" and not heading.match(text, p + 1):
-            a, b = text[p - 1], text[p + 1]
-            sep = " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
-            edits.append((p, p + 1, sep))
+        if not (0 < p < len(text) - 1 and text[p] == "\n"):
+            continue
+        end = p + 2 if text.startswith("\n\n", p) else p + 1
+        if end >= len(text):
+            continue
+        prev = text[text.rfind("\n", 0, p) + 1 : p]
+        if r["never_join_next"][0].match(text, end) or any(x.search(prev) for x in r["never_join_prev"][1:]):
+            continue
+        a, b = text[p - 1], text[end]
+        sep = " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
+        edits.append((p, end, sep))
     return edits
 
 
@@ -232,13 +240,14 @@ _OCR_POINT = re.compile(
 def fix_ocr_digits(text: str) -> list[Edit]:
     """Repair what OCR does to digits, only where the text around makes it certain:
     `2O11年` → `2011年`, `l0%` → `10%` (a letter O/o/l/I/| between or beside digits, in a
-    run that touches no other Latin letter), and `13。5%` → `13.5%` (a 。 or · between
+    run that touches no other Latin letter and has no fewer digits than such letters), and `13。5%` → `13.5%` (a 。 or · between
     digits that a percent sign or unit follows). A dropped decimal point (`135%` for
     `13.5%`) cannot be told from the text and is left to the low-confidence marks."""
     edits: list[Edit] = []
     for m in _OCR_DIGIT_RUN.finditer(text):
         run = m.group()
-        if run.isdigit() or not any(c in "OolI|" for c in run):
+        letters = sum(c in "OolI|" for c in run)
+        if not letters or letters > sum(c.isdigit() for c in run):  # O2O平台 is a word, not a number
             continue
         chars = list(run)
         for i, c in enumerate(run):

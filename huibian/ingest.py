@@ -17,6 +17,7 @@ from pathlib import Path
 
 from huibian import read, store
 from huibian.models import HuibianError, ProcessedReport
+from huibian.ocr.pool import OcrRun, prefetch
 from huibian.pipeline import Options, process_file
 
 
@@ -32,6 +33,7 @@ class FileResult:
 @dataclass
 class IngestSummary:
     results: list[FileResult]
+    ocr: OcrRun | None = None  # the page pool's work on scanned pages (huibian/ocr/pool.py)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -107,11 +109,13 @@ def ingest(
     replace: bool = False,
     index: bool = True,
     progress: Callable[[FileResult], None] | None = None,
+    page_progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into the store; returns what happened to each file.
 
     `index=False` leaves the search index for later (`search.update`, `huibian index`):
-    one bulk pass at the end is the cheaper way to load a large corpus."""
+    one bulk pass at the end is the cheaper way to load a large corpus. Pages that need OCR
+    are first recognised page by page in the pool (`page_progress(done, total)`)."""
     options = options or Options()
     conn = db if isinstance(db, sqlite3.Connection) else store.connect(db)
     files, skipped = read.iter_files([Path(p) for p in paths])
@@ -133,6 +137,7 @@ def ingest(
             continue
         jobs.append((key, options))
     n_workers = workers or os.cpu_count() or 1
+    ocr_run = prefetch([p for p, _ in jobs], options.ocr, n_workers, page_progress, options.max_bytes)
     writer = store.Writer(conn, index=index)
     try:
         for path, reports, error in _run(jobs, n_workers):
@@ -155,4 +160,4 @@ def ingest(
                 progress(res)
     finally:
         writer.commit()
-    return IngestSummary(results)
+    return IngestSummary(results, ocr=ocr_run)

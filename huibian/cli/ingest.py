@@ -31,6 +31,11 @@ def ingest(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="skip the search index now; build it later with `huibian index`")
     ] = False,
+    ocr: Annotated[str, typer.Option(
+        help="scanned pages and images: auto (OCR pages without a usable text layer), always, never")] = "auto",
+    ocr_engine: Annotated[str | None, typer.Option(help="rapidocr or tesseract (default: data/ocr.yaml)")] = None,
+    ocr_cache: Annotated[str | None, typer.Option(
+        help="OCR cache directory ('' turns it off; default: ~/.cache/huibian/ocr)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest report files and compilation books into the store.
@@ -44,13 +49,25 @@ def ingest(
     if taxonomy and not Path(taxonomy).exists():
         console_err.print(f"[red]error:[/red] taxonomy file not found: {taxonomy}")
         raise typer.Exit(2)
-    options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy)
+    from huibian.ocr.settings import MODES, OcrSettings
+
+    if ocr not in MODES or (ocr_engine and ocr_engine not in ("rapidocr", "tesseract")):
+        console_err.print(f"[red]error:[/red] --ocr must be one of {', '.join(MODES)} and --ocr-engine rapidocr "
+                          f"or tesseract (got {ocr!r}, {ocr_engine!r})")
+        raise typer.Exit(2)
+    ocr_settings = OcrSettings(mode=ocr, engine=ocr_engine or "", cache_dir=ocr_cache)
+    options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy,
+                      ocr=ocr_settings)
     files, _skipped = read.iter_files(paths)
     with Database(db) as database, Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=console_err, disable=quiet or len(files) < 2, transient=True,
+        TextColumn("[bold]{task.fields[what]}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), console=console_err, disable=quiet, transient=True,
     ) as bar:
-        task = bar.add_task("", total=len(files))
+        task = bar.add_task("", total=len(files), what="ingest", visible=len(files) >= 2)
+        pages = bar.add_task("", total=None, what="ocr pages", visible=False)
+
+        def page_step(done: int, total: int) -> None:  # the page pool's progress: pages, not files
+            bar.update(pages, completed=done, total=total, visible=total > 0, description="page by page")
 
         def step(res: FileResult) -> None:
             bar.update(task, advance=1, description=Path(res.path).name[:40])
@@ -59,7 +76,7 @@ def ingest(
 
         summary = database.ingest(
             list(paths), options=options, workers=workers or os.cpu_count() or 1, replace=replace,
-            index=not no_index, progress=step,
+            index=not no_index, progress=step, page_progress=page_step,
         )
     if no_index:
         console_err.print(f"search index not updated: run `huibian index --db {db}` when the load is done")
@@ -68,6 +85,12 @@ def ingest(
             console_err.print(f"[yellow]skipped:[/yellow] {res.path}: {res.error}", highlight=False)
     if not quiet:
         _summary_table(summary.results)
+        run = summary.ocr
+        if run and run.pages:
+            per_page = run.seconds / run.recognised if run.recognised else 0
+            console.print(f"OCR: {run.pages} page(s) in {run.files} file(s): {run.recognised} recognised"
+                          + (f" ({per_page:.1f} s a page)" if run.recognised else "")
+                          + f", {run.cached} from the cache" + (f", {len(run.failed)} failed" if run.failed else ""))
     if summary.failed:
         console_err.print(
             f"[red]{len(summary.failed)} file(s) failed[/red]; the others are stored. Fix or remove them and re-run "

@@ -39,6 +39,13 @@ class Stats:
     cached: int = 0  # pages served from the cache
 
 
+def recognise(image: np.ndarray, engine_name: str, threads: int = 0) -> PageOCR:
+    """Straighten the page, then run the engine on it (no cache)."""
+    from huibian.ocr.raster import deskew
+
+    return get_engine(engine_name, threads).recognise(deskew(image))
+
+
 def ocr_image(image: np.ndarray, settings: OcrSettings, stats: Stats | None = None,
               file_page: str | None = None) -> PageOCR:
     """OCR one page image, through the cache."""
@@ -47,7 +54,7 @@ def ocr_image(image: np.ndarray, settings: OcrSettings, stats: Stats | None = No
     key = image_key(image, eid)
     hit = cache.get(key)
     if hit is None:
-        hit = get_engine(settings.engine_name, settings.threads).recognise(image)
+        hit = recognise(image, settings.engine_name, settings.threads)
         cache.put(key, hit)
         if stats:
             stats.ocr += 1
@@ -134,17 +141,21 @@ def assemble(pages: list[str | PageOCR]) -> Assembled:
     parts: list[str] = []
     out = Assembled("", [], [], [], [], {}, [])
     pos = 0
+    runs_off = False  # the page before ended on a full line of an OCR'd paragraph
     for number, page in enumerate(pages, start=1):
+        pt: PageText | None = None if isinstance(page, str) else layout_page(page, running)
         if parts:
+            if pt is not None and runs_off and pt.runs_in:
+                out.line_wraps.append(pos)  # the paragraph goes on overleaf: join across the page break
             parts.append(PAGE_SEPARATOR)
             pos += len(PAGE_SEPARATOR)
         out.pages.append(pos)
-        if isinstance(page, str):
-            parts.append(page)
-            pos += len(page)
+        runs_off = pt is not None and pt.runs_off
+        if isinstance(page, str) or pt is None:
+            parts.append(page)  # type: ignore[arg-type]
+            pos += len(page)  # type: ignore[arg-type]
             continue
         out.ocr_pages.append(number)
-        pt: PageText = layout_page(page, running)
         for k, v in pt.dropped.items():
             out.dropped[k] = out.dropped.get(k, 0) + v
         w, h = max(page.width, 1), max(page.height, 1)

@@ -67,6 +67,9 @@ class RapidOcrEngine:
             "Global.log_level": "error",
             "Global.return_word_box": True,
             "Global.return_single_char_box": True,
+            # The text-direction classifier turned whole upright lines upside down on our test
+            # pages (a clean line read as `：胶`); book scans are upright, so it is off.
+            "Global.use_cls": False,
             "Det.model_path": str(det[-1]),
             "Rec.model_path": str(rec[-1]),
             "Cls.model_path": str(cls[-1]),
@@ -134,26 +137,40 @@ class TesseractEngine:
                 groups.setdefault((r["page_num"], r["block_num"], r["par_num"], r["line_num"]), []).append(r)
         lines = []
         for words in groups.values():
-            text, chars = "", []
-            prev_x1 = None
+            # Tesseract may run one "line" across a column gutter: cut it where words stand apart
+            piece: list[dict[str, str]] = []
             for w in words:
-                t = w["text"].strip()
-                x0 = int(w["left"])
-                # chi_sim puts a space between most characters: keep one only between Latin words
-                if text and text[-1].isascii() and text[-1].isalnum() and t[0].isascii() and t[0].isalnum() \
-                        and prev_x1 is not None and x0 - prev_x1 > int(w["height"]) * 0.3:
-                    text += " "
-                    chars.append(max(0.0, float(w["conf"])) / 100)
-                text += t
-                chars += [max(0.0, float(w["conf"])) / 100] * len(t)
-                prev_x1 = x0 + int(w["width"])
-            x0 = min(int(w["left"]) for w in words)
-            y0 = min(int(w["top"]) for w in words)
-            x1 = max(int(w["left"]) + int(w["width"]) for w in words)
-            y1 = max(int(w["top"]) + int(w["height"]) for w in words)
-            lines.append(OcrLine(text, (x0, y0, x1, y1), sum(chars) / len(chars), chars))
+                if piece and int(w["left"]) - (int(piece[-1]["left"]) + int(piece[-1]["width"])) > 1.5 * max(
+                        int(w["height"]), int(piece[-1]["height"])):
+                    lines.append(_tesseract_line(piece))
+                    piece = []
+                piece.append(w)
+            if piece:
+                lines.append(_tesseract_line(piece))
         h, w = image.shape[:2]
         return PageOCR(int(w), int(h), self.name, lines, time.perf_counter() - t0)
+
+
+def _tesseract_line(words: list[dict[str, str]]) -> OcrLine:
+    """Tesseract's words of one line → a line: characters joined (a space only between Latin words)."""
+    text, chars = "", []
+    prev_x1 = None
+    for w in words:
+        t = w["text"].strip()
+        x0 = int(w["left"])
+        conf = max(0.0, float(w["conf"])) / 100
+        if text and text[-1].isascii() and text[-1].isalnum() and t[0].isascii() and t[0].isalnum() \
+                and prev_x1 is not None and x0 - prev_x1 > int(w["height"]) * 0.3:
+            text += " "
+            chars.append(conf)
+        text += t
+        chars += [conf] * len(t)
+        prev_x1 = x0 + int(w["width"])
+    x0 = min(int(w["left"]) for w in words)
+    y0 = min(int(w["top"]) for w in words)
+    x1 = max(int(w["left"]) + int(w["width"]) for w in words)
+    y1 = max(int(w["top"]) + int(w["height"]) for w in words)
+    return OcrLine(text, (x0, y0, x1, y1), sum(chars) / len(chars), chars)
 
 
 @cache

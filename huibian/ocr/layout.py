@@ -36,6 +36,8 @@ class PageText:
     lines: list[tuple[int, int, OcrLine]] = field(default_factory=list)
     wraps: list[int] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    runs_off: bool = False  # the last line reaches its column's right edge: the paragraph may go on overleaf
+    runs_in: bool = False  # the first line is not indented: it may go on from the page before
 
 
 def _height(lines: list[OcrLine]) -> float:
@@ -92,6 +94,8 @@ def layout_page(page: PageOCR, running: set[str] = frozenset()) -> PageText:  # 
         x1s = sorted(r[-1].box[2] for r in rows)
         left = x0s[len(x0s) // 10] if len(rows) >= 3 else min(x0s)
         right = x1s[(len(x1s) * 9) // 10] if len(rows) >= 3 else max(x1s)
+        if not parts:
+            out.runs_in = len(rows) >= 3 and rows[0][0].box[0] <= left + float(config()["indent_min"]) * h
         for i, row in enumerate(rows):
             if parts:
                 parts.append("\n")
@@ -115,6 +119,7 @@ def layout_page(page: PageOCR, running: set[str] = frozenset()) -> PageText:  # 
                 pos += len(text)
                 prev_x1 = piece.box[2]
         prev = (rows[-1], right, len(rows))
+        out.runs_off = len(rows) >= 3 and rows[-1][-1].box[2] >= right - float(config()["margin_slack"]) * h
     out.text = "".join(parts)
     return out
 
