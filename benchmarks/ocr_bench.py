@@ -202,14 +202,48 @@ def book_ingest(dpi: int, degraded: bool, workers: int) -> dict:
     }
 
 
+def pool_run(n_pages: int, workers: int) -> dict:
+    """An n-page scanned PDF (corpus reports, degraded, 200 dpi) through `huibian ingest`: wall
+    time, CPU time of the whole process tree (busy = CPU / wall / workers), a re-run's time."""
+    texts = sources()
+    images = []
+    k = 0
+    while len(images) < n_pages:
+        for page in ocr_pages.typeset(texts[k % len(texts)], dpi=200, max_pages=n_pages - len(images),
+                                      first_page=len(images) + 1):
+            images.append(ocr_pages.degrade(page.image, seed=len(images), dpi=200))
+        k += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "scan.pdf"
+        pdf.write_bytes(ocr_pages.image_pdf(images, 200))
+        env = dict(os.environ, HUIBIAN_OCR_CACHE=str(Path(tmp) / "cache"))
+        cmd = [str(ROOT / ".venv" / "bin" / "huibian"), "ingest", str(pdf), "--db", str(Path(tmp) / "h.db"),
+               "--workers", str(workers)]
+        c0, t0 = _child_cpu(), time.perf_counter()
+        first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        wall, cpu = time.perf_counter() - t0, _child_cpu() - c0
+        t0 = time.perf_counter()
+        again = subprocess.run([*cmd, "--replace"], capture_output=True, text=True, env=env, check=False)
+        rerun = time.perf_counter() - t0
+    return {"pages": n_pages, "workers": workers, "exit": first.returncode, "wall_s": round(wall, 1),
+            "cpu_s": round(cpu, 1), "busy": round(cpu / wall / workers, 2), "rerun_s": round(rerun, 1),
+            "summary": first.stdout.strip().splitlines()[-1], "rerun_summary": again.stdout.strip().splitlines()[-1]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=2, help="pages per condition")
     ap.add_argument("--engines", default="rapidocr,tesseract", help="also: rapidocr-v4 (rapidocr-onnxruntime)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-book", action="store_true")
+    ap.add_argument("--pool-pages", type=int, default=0,
+                    help="only ingest an N-page scanned PDF through the page pool and report how busy it was")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "ocr_results.json"))
     args = ap.parse_args()
+    if args.pool_pages:
+        r = pool_run(args.pool_pages, args.workers)
+        print(json.dumps(r, ensure_ascii=False, indent=1))
+        return
     engines = []
     for e in args.engines.split(","):
         try:

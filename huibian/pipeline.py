@@ -30,8 +30,10 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
     path = Path(path)
     doc = read.read_file(path, max_bytes=options.max_bytes, ocr=options.ocr)
     scanned = bool(doc.ocr_lines)
+    # typeset PDF text wraps by width; OCR'd pages come with their wraps found by page geometry
+    text_pages = doc.format == "pdf" and len(doc.meta.get("ocr_pages", ())) < len(doc.pages)
     cleaned = clean.clean(
-        doc.text, clean.CleanConfig(wrapped_line_join=doc.format == "pdf", ocr_digits=scanned), doc.line_wraps
+        doc.text, clean.CleanConfig(wrapped_line_join=text_pages, ocr_digits=scanned), doc.line_wraps
     )
     metas = split.split(cleaned.text, doc, region=options.region, year=options.year)
     taxonomy = Taxonomy.load(options.taxonomy_path)

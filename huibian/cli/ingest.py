@@ -87,9 +87,9 @@ def ingest(
         _summary_table(summary.results)
         run = summary.ocr
         if run and run.pages:
-            per_page = run.seconds / run.recognised if run.recognised else 0
+            rate = 60 * run.recognised / run.seconds if run.seconds else 0
             console.print(f"OCR: {run.pages} page(s) in {run.files} file(s): {run.recognised} recognised"
-                          + (f" ({per_page:.1f} s a page)" if run.recognised else "")
+                          + (f" ({rate:.1f} pages a minute)" if run.recognised else "")
                           + f", {run.cached} from the cache" + (f", {len(run.failed)} failed" if run.failed else ""))
     if summary.failed:
         console_err.print(

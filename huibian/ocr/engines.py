@@ -30,6 +30,9 @@ from huibian.models import HuibianError
 from huibian.ocr.result import OcrLine, PageOCR
 
 ENGINES = ("rapidocr", "tesseract")
+# Part of every cache key: change it whenever what the engine is given or asked changes
+# (its parameters here, the deskewing in raster.py), so that old results are not reused.
+RECIPE = "r2"
 
 
 class OcrUnavailable(HuibianError):
@@ -186,13 +189,13 @@ def engine_id(name: str) -> str:
         import rapidocr
 
         rec = sorted((Path(rapidocr.__file__).parent / "models").glob("*rec*.onnx"))
-        return f"rapidocr-{v}-{rec[-1].stem if rec else '?'}"
+        return f"rapidocr-{v}-{rec[-1].stem if rec else '?'}-{RECIPE}"
     if name == "tesseract":
         exe = shutil.which("tesseract")
         if not exe:
             raise OcrUnavailable("tesseract is not installed; `apt-get install tesseract-ocr tesseract-ocr-chi-sim`")
         out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False).stdout.split()
-        return f"tesseract-{out[1] if len(out) > 1 else '?'}-chi_sim"
+        return f"tesseract-{out[1] if len(out) > 1 else '?'}-chi_sim-{RECIPE}"
     raise OcrUnavailable(f"unknown OCR engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 

@@ -67,7 +67,7 @@ def read_pdf(data: bytes, path: str, ocr: OcrSettings | None = None) -> Document
         pos += len(page_text)
     text = PAGE_SEPARATOR.join(text_parts)
     if sum(1 for ch in text if not ch.isspace()) < _MIN_TEXT_CHARS:
-        raise ReadError(path, "no text layer (scanned?) — OCR it first")
+        raise ReadError(path, "no text layer (scanned?) — OCR it first: --ocr auto")
     meta: dict[str, Any] = {"page_count": len(pages)}
     if empty:
         meta["pages_without_text"] = empty
