@@ -73,8 +73,9 @@ def make_pages(n: int) -> list[tuple[str, bytes, list[str], int]]:
         for k in range(n):
             src = texts[k % len(texts)]
             skip = (k // len(texts)) * 60 + ci * 7  # a different stretch of text for each page
+            # one running head on every page, so that even two pages show it repeats (a book's many do)
             page = ocr_pages.typeset(src[skip % max(1, len(src) - 40):], dpi=dpi, columns=cols, max_pages=1,
-                                     first_page=k + 1)[0]
+                                     first_page=k + 1, heads=("政府工作报告汇编",))[0]
             img = ocr_pages.degrade(page.image, seed=1000 * ci + k, dpi=dpi) if bad else page.image
             images.append(img)
             truths.append(page.truth)

@@ -99,6 +99,18 @@ def test_layout_reads_two_columns_and_drops_running_heads_and_page_numbers() -> 
     assert "政府工作报告汇编" in layout_page(pages[0]).text
 
 
+def test_skew_is_found_on_a_typeset_page() -> None:
+    import numpy as np
+
+    from huibian.ocr.raster import skew_angle
+
+    page = ocr_pages.typeset(report_start(), dpi=100, size=SMALL, max_pages=1)[0].image
+    for tilt in (1.6, -0.9):
+        turned = np.asarray(page.rotate(tilt, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        assert abs(skew_angle(turned) + tilt) <= 0.15
+    assert abs(skew_angle(np.asarray(page))) <= 0.1
+
+
 def test_ocr_digit_repairs_are_careful_and_recorded() -> None:
     para = next(p for p in paragraphs() if "地区生产总值1100亿元" in p)
     damaged = para.replace("1100亿元", "1l00亿元").replace("13.5%", "13。5%").replace("660亿元", "66O亿元")

@@ -127,8 +127,8 @@ def prefetch(
     after each page."""
     t0 = time.perf_counter()
     run = OcrRun()
-    if settings.mode == "never":
-        return run
+    if settings.mode == "never" or not settings.cache_path:
+        return run  # without a cache the files' own pipelines must OCR their pages: nothing to share
     jobs = plan(paths, settings, max_bytes)
     run.pages = len(jobs)
     run.files = len({j[0] for j in jobs})

@@ -123,8 +123,8 @@ def image_frame_count(data: bytes, path: str) -> int:
         raise ReadError(path, "corrupt or unsupported image (not an image Pillow can read)") from None
 
 
-def deskew(image: np.ndarray, max_angle: float = 3.0) -> np.ndarray:
-    """The page turned upright when it lies askew by up to `max_angle` degrees.
+def skew_angle(image: np.ndarray, max_angle: float = 3.0) -> float:
+    """The angle (degrees, counter-clockwise) that turns a page's lines of text level.
 
     A scan is rarely straight, and a tilt of 1.5° already slants a column edge across a
     two-column page's gutter. Projection profiles (the angle at which the rows of ink are
@@ -142,8 +142,15 @@ def deskew(image: np.ndarray, max_angle: float = 3.0) -> np.ndarray:
         return float(np.square(np.diff(rows)).sum())
 
     best = max(np.arange(-max_angle, max_angle + 1e-9, 0.5), key=sharpness)
-    best = max(np.arange(best - 0.4, best + 0.41, 0.1), key=sharpness)
-    if abs(best) < 0.15:
+    return float(max(np.arange(best - 0.4, best + 0.41, 0.1), key=sharpness))
+
+
+def deskew(image: np.ndarray) -> np.ndarray:
+    """The page turned upright when it lies askew (by 0.15° to 3°)."""
+    from PIL import Image
+
+    angle = skew_angle(image)
+    if abs(angle) < 0.15:
         return image
-    turned = Image.fromarray(image).rotate(float(best), resample=Image.Resampling.BICUBIC, fillcolor=255)
+    turned = Image.fromarray(image).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     return np.asarray(turned, dtype=np.uint8)
