@@ -207,6 +207,8 @@ def test_mixed_pdf_and_garbage_text_layer(tmp_path: Path) -> None:
     assert Levenshtein.distance("".join(ocr_text.split()), body) / len(body) < 0.03
     assert all(doc.page_at(s) in (2, 3) for s, *_ in doc.ocr_lines)
     assert doc.text[doc.pages[2] :] == ocr_text.rstrip("\n")  # page 3 as page 2: the layer was set aside
+    every = read_file(pdf, ocr=settings(tmp_path, "always"))  # always: the text page is OCR'd too
+    assert every.meta["ocr_pages"] == [1, 2, 3] and every.text.startswith(paras[0][:8])
     kept = read_file(pdf, ocr=settings(tmp_path, "never"))  # never: the garbage layer as it is
     assert paras[5][:40].encode("gbk").decode("latin-1") in kept.text and not kept.ocr_lines
 
