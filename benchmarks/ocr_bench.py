@@ -169,7 +169,7 @@ def calibration(rows: list[dict], truths: dict[tuple[str, int], str], thresholds
             for t, (m, mw, w) in out.items()]
 
 
-def book_ingest(dpi: int, degraded: bool, workers: int) -> dict:
+def book_ingest(dpi: int, degraded: bool, workers: int, engine: str = "") -> dict:
     """The book excerpt as an image-only PDF through `huibian ingest`, scored on the dev gold."""
     from huibian import evaluate, export
     from huibian.db import Database
@@ -182,6 +182,8 @@ def book_ingest(dpi: int, degraded: bool, workers: int) -> dict:
         db = Path(tmp) / "h.db"
         env = dict(os.environ, HUIBIAN_OCR_CACHE=str(Path(tmp) / "cache"))
         cmd = [str(ROOT / ".venv" / "bin" / "huibian"), "ingest", str(pdf), "--db", str(db), "--workers", str(workers)]
+        if engine:
+            cmd += ["--ocr-engine", engine]
         t0 = time.perf_counter()
         first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
         wall = time.perf_counter() - t0
@@ -233,7 +235,8 @@ def pool_run(n_pages: int, workers: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pages", type=int, default=2, help="pages per condition")
+    ap.add_argument("--pages", type=int, default=2, help="pages per condition (0: skip the CER part)")
+    ap.add_argument("--book-engine", default="", help="engine for the book ingest (default: data/ocr.yaml)")
     ap.add_argument("--engines", default="rapidocr,tesseract", help="also: rapidocr-v4 (rapidocr-onnxruntime)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-book", action="store_true")
@@ -257,12 +260,12 @@ def main() -> None:
             engines.append(e)
         except Exception as ex:  # noqa: BLE001
             print(f"skipping {e}: {ex}", file=sys.stderr)
-    conds = make_pages(args.pages)
+    conds = make_pages(args.pages) if args.pages else []  # --pages 0: the book ingest only
     truths = {(name, i + 1): t for name, _, ts, _ in conds for i, t in enumerate(ts)}
     jobs = [(e, name, pdf, dpi) for name, pdf, _, dpi in conds for e in engines]
     ctx = mp.get_context("fork")
     rows: list[dict] = []
-    with ctx.Pool(args.workers, maxtasksperchild=1) as pool:
+    with ctx.Pool(max(1, args.workers), maxtasksperchild=1) as pool:
         for k, res in enumerate(pool.imap_unordered(run_engine, jobs), start=1):
             rows += res
             print(f"  {k}/{len(jobs)} {res[0]['engine']} · {res[0]['condition']}", file=sys.stderr)
@@ -276,13 +279,14 @@ def main() -> None:
             table.append({"engine": e, "condition": name, "pages": len(rs), "chars": length,
                           "cer": round(dist / length, 4), "cpu_s_per_page": round(cpu, 2),
                           "pages_per_s_per_core": round(1 / cpu, 3)})
-    print("\n| engine | condition | pages | chars | CER | CPU s / page | pages / s / core |")
-    print("|---|---|---|---|---|---|---|")
+    if table:
+        print("\n| engine | condition | pages | chars | CER | CPU s / page | pages / s / core |")
+        print("|---|---|---|---|---|---|---|")
     for t in table:
         print(f"| {t['engine']} | {t['condition']} | {t['pages']} | {t['chars']} | {100 * t['cer']:.2f}% "
               f"| {t['cpu_s_per_page']} | {t['pages_per_s_per_core']} |")
     calib = {e: calibration([r for r in rows if r["engine"] == e], truths, [0.5, 0.8, 0.9, 0.95])
-             for e in engines if e != "rapidocr-v4"}
+             for e in engines if e != "rapidocr-v4" and rows}
     for e, cs in calib.items():
         print(f"\nlow-confidence marks, {e}: " + "; ".join(
             f"< {c['threshold']}: {c['marked']} chars marked, {100 * c['precision']:.0f}% of them wrong, "
@@ -290,9 +294,9 @@ def main() -> None:
     book = []
     if not args.skip_book:
         for dpi, bad in ((200, False), (200, True)):
-            b = book_ingest(dpi, bad, args.workers)
+            b = book_ingest(dpi, bad, args.workers, args.book_engine)
             book.append(b)
-            print(f"\nbook excerpt, image-only PDF, {dpi} dpi {'degraded' if bad else 'clean'}: {b['pages']} pages,"
+            print(f"\nbook excerpt ({args.book_engine or 'default engine'}), image-only PDF, {dpi} dpi {'degraded' if bad else 'clean'}: {b['pages']} pages,"
                   f" exit {b['exit']}, {b['seconds']} s ({args.workers} workers), re-run {b['rerun_seconds']} s"
                   f" (from cache: {b['rerun_from_cache']}); reports {[r['id'] for r in b['reports']]};"
                   f" headline F1 {b['headline_f1']} (strict {b['headline_f1_strict']}), all facts F1 {b['all_f1']};"
