@@ -43,7 +43,7 @@ class Document:
 
     path: str
     text: str
-    format: str  # txt / md / html / docx / pdf
+    format: str  # txt / md / html / docx / pdf / image
     encoding: str | None = None
     pages: list[int] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)

@@ -100,7 +100,7 @@ def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrSett
     if st.st_size == 0:
         raise ReadError(name, "empty file (0 bytes)")
     if st.st_size > max_bytes:
-        raise ReadError(name, f"too large: {_size(st.st_size)}, over the limit of {_size(max_bytes)}")
+        raise ReadError(name, f"too large: {_size(st.st_size)}, over the limit of {_size(max_bytes)} (--max-mb raises it)")
     try:
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)
