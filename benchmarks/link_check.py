@@ -6,6 +6,10 @@
 1. Coverage: every place with reports for consecutive years t, t+1 should have its
    GDP growth target of t linked to the outcome for t stated in the report of t+1.
    Lists the pairs where that fails and why (no target found in t, no outcome in t+1).
+   Then the same rate for every headline indicator (docs/facts.md), each with the
+   measure its annual targets are most often stated in: of the consecutive-year pairs,
+   how many have a target of t, how many of those are linked to an outcome, and why
+   the others are unknown (the `unknown` column of `huibian targets`).
 2. A deterministic sample of links, each printed with both quotes in their context,
    so a person can check them against the texts.
 3. Verdicts: benchmarks/link_check_verdicts.tsv (run, target_report, indicator, measure,
@@ -27,7 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from huibian import accountability  # noqa: E402
+import numpy as np  # noqa: E402
+
+from huibian import link  # noqa: E402
+from huibian.taxonomy import Taxonomy  # noqa: E402
 
 VERDICTS = Path(__file__).with_name("link_check_verdicts.tsv")
 
@@ -43,7 +50,7 @@ def context(conn: sqlite3.Connection, report: str, quote: str, start: int, width
 
 
 def coverage(conn: sqlite3.Connection, df) -> list[tuple[str, int, str]]:
-    pl = accountability.places(conn)
+    pl = link.places(conn)
     years = pl.groupby("place")["year"].apply(set).to_dict()
     names = dict(zip(pl["place"], pl["region"], strict=False))
     gdp = df[(df["indicator"] == "gdp") & (df["measure"] == "growth") & (df["horizon"] == "annual")]
@@ -77,6 +84,31 @@ def coverage(conn: sqlite3.Connection, df) -> list[tuple[str, int, str]]:
     return missing
 
 
+def headline(conn: sqlite3.Connection, df) -> None:
+    """The coverage rate of every headline indicator, with its most common annual target measure."""
+    pl = link.places(conn)
+    years = pl.groupby("place")["year"].apply(set).to_dict()
+    pairs = {(p, y) for p, ys in years.items() for y in ys if y + 1 in ys}
+    annual = df[df["horizon"] == "annual"].assign(place=df["current_code"].fillna(df["admin_code"]))
+    print(f"\nheadline indicators over the {len(pairs)} consecutive-year pairs (annual targets of t, outcome in t+1):")
+    print(f"  {'indicator':30} {'measure':8} {'targets':>8} {'linked':>8} {'of pairs':>9} {'of targets':>10}  unknown because")
+    for ind in sorted(Taxonomy.load().headline_ids()):
+        mine = annual[annual["indicator"] == ind]
+        if mine.empty:
+            print(f"  {ind:30} {'—':8} {0:>8}")
+            continue
+        measure = mine["measure"].value_counts().index[0]
+        in_pairs = [(p, y) in pairs for p, y in zip(mine["place"], mine["year"], strict=True)]
+        mine = mine[(mine["measure"] == measure).to_numpy() & np.array(in_pairs, dtype=bool)]
+        targeted = {(p, y) for p, y in zip(mine["place"], mine["year"], strict=True)}
+        linked = {(p, y) for p, y, o in zip(mine["place"], mine["year"], mine["outcome_value"], strict=True) if o == o}
+        why = mine.loc[mine["outcome_value"].isna(), "unknown"].value_counts()
+        print(
+            f"  {ind:30} {measure:8} {len(targeted):>8} {len(linked):>8} {len(linked) / max(len(pairs), 1):>9.1%}"
+            f" {len(linked) / max(len(targeted), 1):>10.1%}  " + ", ".join(f"{k} {v}" for k, v in why.items())
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
@@ -86,10 +118,11 @@ def main() -> int:
     args = ap.parse_args()
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
-    df = accountability.targets(conn)
+    df = link.targets(conn)
     missing = coverage(conn, df)
     for name, y, why in missing if args.all_missing else missing[:40]:
         print(f"  {name} {y}→{y + 1}: {why}")
+    headline(conn, df)
     links = df[(df["indicator"] == "gdp") & (df["measure"] == "growth") & df["outcome_value"].notna()]
     links = links.sort_values(["target_report"]).reset_index(drop=True)
     rng = random.Random(args.seed)

@@ -1,4 +1,4 @@
-"""Time target linking (huibian/accountability.py) on a store of N reports.
+"""Time target linking (huibian/link/) on a store of N reports.
 
     # 1. a store of the real corpus (book + ~500 reports), once:
     .venv/bin/huibian ingest ../shared/corpus --db /tmp/corpus.db -q
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from huibian import accountability, store  # noqa: E402
+from huibian import link, store  # noqa: E402
 from huibian.db import Database  # noqa: E402
 
 
@@ -65,13 +65,17 @@ def main() -> None:
         return run
 
     calls: list[tuple[str, Callable[[], object]]] = [
-        ("places", fresh(lambda db: accountability.places(db.conn))),
+        ("places", fresh(lambda db: link.places(db.conn))),
         ("targets", fresh(lambda db: db.targets())),
         ("levels", fresh(lambda db: db.levels())),
         ("panel", fresh(lambda db: db.panel())),
         (f"targets --region {args.region}", fresh(lambda db: db.targets(region=args.region))),
         ("targets --indicator gdp", fresh(lambda db: db.targets(indicator="gdp"))),
         ("targets --year 2020", fresh(lambda db: db.targets(year=2020))),
+        (
+            "targets --level province --indicator gdp --with children (the province panel)",
+            fresh(lambda db: db.targets(level="province", indicator="gdp", with_="children")),
+        ),
     ]
     print(f"store: {args.big} — {n_reports} reports, {n_facts} facts\n")
     print("| call | rows | seconds |")

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from huibian import accountability, resolve  # noqa: E402
+from huibian import link, resolve  # noqa: E402
 
 
 def main() -> int:
@@ -34,9 +34,9 @@ def main() -> int:
     args = ap.parse_args()
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
-    pl = accountability.places(conn)
+    pl = link.places(conn)
     in_store = {(p, y) for p, y in zip(pl["place"], pl["year"], strict=True)}
-    df = accountability.targets(conn, indicator=args.indicator)
+    df = link.targets(conn, indicator=args.indicator)
     df = df[(df["measure"] == "growth") & (df["horizon"] == "annual")]
     got = {
         (c if c == c and c else a, y): r

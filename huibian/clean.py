@@ -75,7 +75,7 @@ _FULLWIDTH_TABLE = {
 _CRLF = re.compile(r"\r\n?")
 _FULLWIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％．]+")
 _DIGIT = frozenset("0123456789０１２３４５６７８９")
-_QUESTION = re.compile(r"[ \t]*\?+[ \t]*")
+_QUESTION = re.compile(r"(?<![ \t])[ \t]*+\?+[ \t]*+")  # from a run's start, no backtracking
 _SPACES = re.compile(f"[{_SPACE}]+")
 _GAP = re.compile(r"\n(?:[ \t]*\n)*")
 _HAN_CHAR = re.compile(f"[{_HAN_CLASS}]")
@@ -180,27 +180,28 @@ def _drop_space(a: str, b: str, before_a: str) -> bool:
     return a == "." and b.isdigit() and b.isascii() and before_a.isdigit()  # 65. 65 → 65.65
 
 
-_DIGIT_SPACE = re.compile(r"(?<=[0-9.]) (?=[0-9])")
+# starts only where a run of digits starts, and never backtracks: linear on a run of any length
+_DIGIT_SPACE_RUN = re.compile(r"(?<![0-9.])[0-9.]++(?: [0-9][0-9.]*+)+")
+_MAX_JOINED_NUMBER = 20  # characters: longer "numbers" are tables or damage, not a split figure
 
 
 def fix_digit_space_join(text: str) -> list[Edit]:
     """Join a number that a scraper or OCR split with single spaces: `36.5 9亿元` →
-    `36.59亿元`, `4 3%` → `43%`, `202 1年` → `2021年`. Only inside Chinese text: a run
-    of digits touching a Latin letter (`PM 2.5`, `G 15`) is left alone."""
+    `36.59亿元`, `4 3%` → `43%`, `2 0 2 1年` → `2021年`. Only inside Chinese text: a run
+    of digits touching a Latin letter (`PM 2.5`, `G 15`) is left alone; so is a run that
+    would join into no number — two decimal points (`12.3 45.6`, a table row) or more
+    than 20 characters (damage: joining it would only make a longer run of digits)."""
     edits: list[Edit] = []
-    for m in _DIGIT_SPACE.finditer(text):
-        s = m.start()
-        left = s
-        while left > 0 and text[left - 1] in "0123456789.":
-            left -= 1
-        right = m.end()
-        while right < len(text) and text[right] in "0123456789.":
-            right += 1
-        before = text[left - 1] if left > 0 else ""
-        after = text[right] if right < len(text) else ""
+    for m in _DIGIT_SPACE_RUN.finditer(text):
+        run = m.group()
+        joined_len = len(run) - run.count(" ")
+        if joined_len > _MAX_JOINED_NUMBER or run.count(".") > 1:
+            continue
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
         if before.isascii() and before.isalpha() or after.isascii() and after.isalpha():
             continue
-        edits.append((s, m.end(), ""))
+        edits.extend((m.start() + i, m.start() + i + 1, "") for i, c in enumerate(run) if c == " ")
     return edits
 
 

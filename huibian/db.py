@@ -14,17 +14,14 @@ import pandas as pd
 
 from huibian import store
 from huibian.ingest import IngestSummary, ingest
-from huibian.models import HuibianError
+from huibian.models import FACT_FIELDS, HuibianError
 from huibian.pipeline import Options
 
 REPORT_COLUMNS = [
     "id", "region", "parent", "level", "year", "date", "meeting", "speaker", "post", "title", "source",
     "source_start", "source_end", "admin_code", "content_hash",
 ]
-FACT_COLUMNS = [
-    "report", "indicator", "name", "scope", "period", "base_period", "kind", "measure", "value", "value_hi",
-    "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base", "confidence", "low_confidence",
-]
+FACT_COLUMNS = list(FACT_FIELDS)  # the exchange format's fields (models.Fact), in its order
 
 
 class Database:
@@ -93,6 +90,11 @@ class Database:
         kind: str | None = None,
         period: int | None = None,
         measure: str | None = None,
+        region: str | list[str] | None = None,
+        children: bool = False,
+        level: str | None = None,
+        horizon: str | None = None,
+        year: Any = None,
         low_confidence: bool | None = None,
         limit: int | None = None,
         offset: int = 0,
@@ -100,77 +102,114 @@ class Database:
         """Facts in the facts.md format (plus start/end/section/value_base/unit_base and `id`).
 
         `value` is numeric (NaN for ratios); `value_text` holds the value as a string,
-        which for a ratio is the ratio itself (16:49:35). From scanned pages, `confidence`
-        is the OCR confidence of the fact's number and `low_confidence` marks one to check
-        on the page (`low_confidence=True` selects them).
+        which for a ratio is the ratio itself (16:49:35). `region` (with `children`) and
+        `level` select reports by their place (huibian.link.places), `horizon` annual or
+        multi-year figures (huibian.link.horizon), `year` the period: 2015 or 2015-2020.
+        From scanned pages, `confidence` is the OCR confidence of the fact's number and
+        `low_confidence` marks one to check on the page (`low_confidence=True` selects them).
         """
-        sql = (
-            "SELECT id, report_id AS report, indicator, name, scope, period, base_period, kind, measure, value,"
-            ' value_text, value_hi, unit, cmp, quote, start, "end", section, value_base, unit_base, confidence,'
-            " low_confidence = 1 AS low_confidence FROM facts WHERE 1=1"
-        )
+        from huibian.link import horizon as horizons
+        from huibian.link.filters import Filters
+
+        f = Filters.of(region=region, children=children, level=level, measure=measure, horizon=horizon, year=year)
+        sql = f"SELECT f.id AS id, {store.fact_select()} FROM facts f WHERE 1=1"
         params: list[Any] = []
         if low_confidence is not None:
-            sql += " AND low_confidence = ?"
+            sql += " AND f.low_confidence = ?"
             params.append(int(bool(low_confidence)))
         for col, val in (("report_id", report), ("indicator", indicator), ("kind", kind), ("period", period),
-                         ("measure", measure)):
+                         ("measure", f.measure)):
             if val is not None:
-                sql += f" AND {col} = ?"
+                sql += f" AND f.{col} = ?"
                 params.append(val)
-        sql += " ORDER BY report_id, seq"
+        if f.first is not None:
+            sql += " AND f.period >= ?"
+            params.append(f.first)
+        if f.last is not None:
+            sql += " AND f.period <= ?"
+            params.append(f.last)
+        if f.horizon is not None:
+            rule = horizons.sql_multi_year()
+            sql += f" AND {'' if f.horizon == horizons.MULTI_YEAR else 'NOT '}(SELECT {rule} FROM reports r WHERE r.id = f.report_id)"
+        if f.region or f.level:
+            pl = self.places()
+            keys = f.places(pl)
+            pl = pl if keys is None else pl[pl["place"].isin(keys)]
+            pl = pl if f.level is None else pl[pl["level"] == f.level]
+            sql += " AND f.report_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(pl["report"]), ensure_ascii=False))
+        sql += " ORDER BY f.report_id, f.seq"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
         df = pd.read_sql_query(sql, self.conn, params=params)
-        df["low_confidence"] = df["low_confidence"].astype(bool)
+        for name in store.SEQUENCE_FIELDS:  # stored as JSON text
+            df[name] = [json.loads(v) if isinstance(v, str) else [] for v in df[name]]
+        df["low_confidence"] = df["low_confidence"].fillna(0).astype(bool)
         return df
 
-    # -- accountability (huibian/accountability.py) ------------------------------------
-    def _links(self):  # -> accountability.LinkCache
+    def audit(self, *, checks: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Flags on facts that are probably wrong (huibian/audit.py): one row per flag."""
+        from huibian import audit
+
+        return audit.audit(self.facts(), self.reports(), checks=checks or audit.CHECKS)
+
+    # -- accountability (huibian/link/) ------------------------------------------------
+    def link_cache(self):  # -> link.LinkCache
         """Linked tables kept for this Database until its store changes (freed with it)."""
-        from huibian import accountability
+        from huibian import link
 
         cache = self.__dict__.get("_link_cache")
         if cache is None:
-            cache = self._link_cache = accountability.LinkCache()
+            cache = self._link_cache = link.LinkCache()
         return cache
 
-    def targets(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """Each target beside the outcome the next year's report states for it (met, gap, quotes)."""
-        from huibian import accountability
+    def targets(self, **filters: Any) -> pd.DataFrame:
+        """Each target beside the outcome the next year's report states for it (met, gap, units, quotes).
 
-        return accountability.targets(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
+        Filters: region (with children), level, indicator, measure, horizon, year (2015 or
+        2015-2020); `with_=("parent", "children")` pairs each target with its parent's and
+        children's (long; `wide=True` for one row per target). See huibian.link.targets.
+        """
+        from huibian import link
 
-    def levels(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """The escalation table: each place's target beside its parent's and children's."""
-        from huibian import accountability
+        return link.targets(self.conn, **filters, cache=self.link_cache())
 
-        return accountability.levels(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
+    def levels(self, **filters: Any) -> pd.DataFrame:
+        """The escalation table: each place's target beside its parent's and children's (huibian.link.levels)."""
+        from huibian import link
 
-    def panel(self, *, region: str | None = None, indicator: str | None = None, year: int | None = None) -> pd.DataFrame:
-        """Tidy place × year × indicator panel of targets and outcomes."""
-        from huibian import accountability
+        return link.levels(self.conn, **filters, cache=self.link_cache())
 
-        return accountability.panel(self.conn, region=region, indicator=indicator, year=year, cache=self._links())
+    def panel(self, **filters: Any) -> pd.DataFrame:
+        """Tidy place × year × indicator panel of targets and outcomes (huibian.link.panel)."""
+        from huibian import link
+
+        return link.panel(self.conn, **filters, cache=self.link_cache())
+
+    def promises(self, region: str, year: int) -> pd.DataFrame:
+        """A place's promises of `year` beside its results for the year before (huibian.link.promises)."""
+        from huibian import link
+
+        return link.promises(self.conn, region, year, cache=self.link_cache())
 
     def places(self) -> pd.DataFrame:
         """Every report's division (code, level, parent) as of its year, and today's code."""
-        from huibian import accountability
+        from huibian import link
 
-        return accountability.places(self.conn)
+        return link.place_table(self.conn, self.link_cache())
 
     def scopes(self) -> pd.DataFrame:
         """Each report's fact scopes resolved to the divisions they name (四县(市) → four counties)."""
-        from huibian import accountability
+        from huibian import link
 
-        return accountability.scopes(self.conn)
+        return link.scopes(self.conn)
 
     def load_stats(self, path: str | Path) -> int:
         """Load official statistics (CSV: admin_code, year, indicator, measure, value)."""
-        from huibian import accountability
+        from huibian import link
 
-        return accountability.load_stats(self.conn, path)
+        return link.load_stats(self.conn, path)
 
     # -- search (huibian/search.py) ------------------------------------------------------
     def search(

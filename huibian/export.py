@@ -15,41 +15,32 @@ from typing import Any
 
 import pandas as pd
 
-from huibian.models import HuibianError
+from huibian.models import CMPS, FACT_SCHEMA, KINDS, LEVELS, MEASURES, HuibianError
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "dta")
 BINARY = {"parquet", "dta"}
 
-# variable labels for Stata and for documentation
+# variable labels for Stata and for documentation: the facts' from their declaration (models.Fact),
+# and the report columns the fact tables carry; linked tables pass theirs (huibian.link.schema)
 LABELS: dict[str, str] = {
-    "report": "report id (region-year)",
-    "indicator": "canonical indicator id",
-    "name": "quantity as written",
-    "scope": "part of the region covered ('' = whole region)",
-    "period": "year the figure describes",
-    "base_period": "base year of multi-year growth",
-    "kind": "actual / estimate / target",
-    "measure": "level/growth/avg_growth/cum_growth/change_pp/share/ratio",
-    "value": "value as stated, in unit",
+    **{f.name: f.metadata["label"] for f in FACT_SCHEMA},
+    "id": "fact id in the store",
     "value_text": "value as text (ratios)",
-    "value_hi": "upper end of a range",
-    "unit": "unit as written",
-    "cmp": "qualifier eq/ge/le/approx/range",
-    "quote": "shortest span stating the fact",
-    "start": "quote start offset in cleaned text",
-    "end": "quote end offset in cleaned text",
-    "section": "section index in the report",
-    "value_base": "value in base unit",
-    "unit_base": "base unit",
     "region": "region name",
     "admin_code": "GB/T 2260 division code",
     "level": "administrative level",
     "year": "year",
 }
+# text columns written to Stata as labelled numbers (1, 2 … in this order; other values after)
+CATEGORIES: dict[str, tuple[str, ...]] = {"kind": KINDS, "measure": MEASURES, "level": LEVELS, "cmp": CMPS}
+# a nullable boolean in Stata: 0 / 1 / missing, with these value labels
+BOOL_LABELS = {0: "no", 1: "yes"}
+MET_LABELS = {0: "missed", 1: "met"}
 
 
-def _clean_value(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
+def clean_value(v: Any) -> Any:
+    """A JSON-ready scalar: NaN / NA → None, numpy → Python, whole floats → int."""
+    if v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):  # numpy scalar
         v = v.item()
@@ -63,7 +54,7 @@ def _clean_value(v: Any) -> Any:
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts with None for missing and ints where the number is whole."""
     cols = list(df.columns)
-    return [{c: _clean_value(v) for c, v in zip(cols, row, strict=True)} for row in df.itertuples(index=False)]
+    return [{c: clean_value(v) for c, v in zip(cols, row, strict=True)} for row in df.itertuples(index=False)]
 
 
 def fact_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -78,20 +69,58 @@ def fact_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _stata_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Stata wants plain str columns (missing text as ""), and numbers or floats elsewhere."""
+def for_output(df: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """Nullable booleans as the format wants them: 1/0/missing for Stata, true/false/null elsewhere."""
     df = df.copy()
+    for col in df.columns:
+        if str(df[col].dtype) == "boolean":
+            if fmt == "dta":
+                df[col] = df[col].astype("float")
+            elif fmt != "parquet":
+                df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+def _codes(values: pd.Series, vocabulary: tuple[str, ...]) -> tuple[pd.Series, dict[int, str]]:
+    """A text column as numbers 1, 2 … with their labels: the vocabulary's order, then other values."""
+    present = [v for v in pd.unique(values.dropna()) if v != ""]
+    order = list(vocabulary) + sorted(str(v) for v in present if v not in vocabulary)
+    code = {v: i for i, v in enumerate(order, start=1)}
+    return values.map(code).astype("float64"), {i: v for v, i in code.items()}
+
+
+def _stata_frame(
+    df: pd.DataFrame, categories: dict[str, tuple[str, ...]]
+) -> tuple[pd.DataFrame, dict[str, dict[int, str]]]:
+    """Stata wants plain str columns (missing text as ""), and numbers or floats elsewhere; the
+    columns of `categories` and the booleans become labelled numbers (the value labels returned)."""
+    df = df.copy()
+    value_labels: dict[str, dict[int, str]] = {}
     for col in df.columns:
         dtype = df[col].dtype
         if str(dtype) == "boolean" or pd.api.types.is_bool_dtype(dtype):
             df[col] = df[col].astype("float")
+            value_labels[col] = MET_LABELS if col.endswith("met") else BOOL_LABELS
+        elif col in categories and not pd.api.types.is_numeric_dtype(dtype):
+            df[col], value_labels[col] = _codes(df[col].astype(object).where(df[col].notna(), None), categories[col])
         elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):  # incl. pandas 3 "str"
             if df[col].isna().all() or not pd.api.types.is_numeric_dtype(df[col].dropna().infer_objects()):
                 df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
             else:  # numbers held as objects (None for missing)
                 df[col] = pd.to_numeric(df[col])
     # Stata names: <= 32 chars, no reserved words
-    return df.rename(columns={"end": "end_", "start": "start_"} if "end" in df.columns else {})
+    renames = {"end": "end_", "start": "start_"} if "end" in df.columns else {}
+    return df.rename(columns=renames), {renames.get(k, k): v for k, v in value_labels.items()}
+
+
+def _joined_lists(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in df.columns if df[c].map(lambda v: isinstance(v, list | tuple)).any()]
+    if not cols:
+        return df
+    df = df.copy()
+    for c in cols:
+        df[c] = df[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+    return df
 
 
 def write(
@@ -102,12 +131,21 @@ def write(
     facts: bool = False,
     title: str | None = None,
     labels: dict[str, str] | None = None,
+    categories: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
-    """Write `df` in `fmt` to `out` (a path) or stdout. `facts=True` applies the facts.md value rule."""
+    """Write `df` in `fmt` to `out` (a path) or stdout. `facts=True` applies the facts.md value rule.
+
+    Stata files carry `title` as their data label, a variable label for every column
+    (`labels`, then LABELS) and value labels for booleans (0 / 1) and for the text columns
+    of `categories` (CATEGORIES, the facts', when not given), which become numbers; Chinese
+    text stays intact (format 118).
+    """
     if fmt not in FORMATS:
         raise HuibianError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt in BINARY and out is None:
         raise HuibianError(f"--format {fmt} writes a binary file: give -o FILE")
+    if fmt in ("table", "csv", "dta"):
+        df = _joined_lists(df)  # a list (a fact's rules) as one cell: frame.sentence;span.total
     if fmt == "table":
         _table(df, title=title, out=out)
         return
@@ -115,11 +153,19 @@ def write(
         df.to_parquet(out, index=False)
         return
     if fmt == "dta":
-        sdf = _stata_frame(df)
+        sdf, value_labels = _stata_frame(df, CATEGORIES if categories is None else categories)
         all_labels = {**LABELS, **(labels or {})}
         var_labels = {c: all_labels[c.rstrip("_")][:80] for c in sdf.columns if c.rstrip("_") in all_labels}
-        sdf.to_stata(out, write_index=False, version=118, variable_labels=var_labels)
+        sdf.to_stata(
+            out,
+            write_index=False,
+            version=118,
+            variable_labels=var_labels,
+            value_labels=value_labels,
+            data_label=(title or "huibian")[:80],
+        )
         return
+    df = for_output(df, fmt)
     rows = fact_records(df) if facts else records(df)
     buf = io.StringIO()
     if fmt == "csv":

@@ -119,7 +119,11 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX reports_source ON reports(source, source_start);
     """,
-    # 5: scanned pages (huibian/ocr/): each OCR'd line's span, page, box and confidence, and the
+    # 5: the extraction rules that decided each fact (huibian show --facts --explain)
+    """
+    ALTER TABLE facts ADD COLUMN rules TEXT;
+    """,
+    # 6: scanned pages (huibian/ocr/): each OCR'd line's span, page, box and confidence, and the
     #    low-confidence character runs, per report in source_text offsets; a fact's OCR confidence
     """
     ALTER TABLE reports ADD COLUMN ocr TEXT;       -- JSON {"lines": [[start, end, page, x0, y0, x1, y1, conf]...],

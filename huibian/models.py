@@ -8,14 +8,17 @@ the cleaned report text and, through the offset map, to the source file.
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from typing import Any
 
 LEVELS = ("national", "province", "city", "district", "county")
 ROLES = ("review", "problems", "targets", "tasks", "other")
 KINDS = ("actual", "estimate", "target")
-MEASURES = ("level", "growth", "avg_growth", "cum_growth", "change_pp", "share", "ratio")
+MEASURES = ("level", "total", "growth", "avg_growth", "cum_growth", "change", "change_pp", "share", "ratio")
+# measures that describe several years taken together: never one year's figure (docs/facts.md)
+MULTI_YEAR_MEASURES = ("total", "avg_growth", "cum_growth")
 CMPS = ("eq", "ge", "le", "approx", "range")
+HORIZONS = ("annual", "multi-year")
 
 
 class HuibianError(Exception):
@@ -162,35 +165,62 @@ class Section:
     role: str = "other"
 
 
+def column(label: str, *, default: Any = MISSING, stored_as: str | None = None, kw_only: bool = False) -> Any:
+    """A dataclass field that carries its documentation: `label` is the variable label of
+    exports (<= 80 characters for Stata), `stored_as` the store column when it differs from
+    the field name. Fields declared this way are the schema: the store's INSERT, the facts
+    query and the export labels are derived from them (a plain field stays in memory)."""
+    return field(default=default, metadata={"label": label, "column": stored_as}, kw_only=kw_only)
+
+
+def schema_fields(cls: type) -> tuple[Field, ...]:
+    """The fields of a record declared with `column`: what the store keeps and exports show."""
+    return tuple(f for f in fields(cls) if "label" in f.metadata)
+
+
 @dataclass(slots=True)
 class Fact:
-    """One quantitative statement; field names and meanings follow docs/facts.md."""
+    """One quantitative statement; field names, meanings and order follow docs/facts.md.
 
-    report: str
-    indicator: str | None
-    name: str
-    scope: str
-    period: int
-    kind: str
-    measure: str
-    value: float | str
-    unit: str
-    cmp: str
-    quote: str
-    start: int
-    end: int
-    base_period: int | None = None
-    value_hi: float | None = None
-    section: int | None = None
-    value_base: float | None = None
-    unit_base: str | None = None
-    # OCR'd text only (set after extraction by huibian/confidence.py): the lowest recognition
-    # confidence over the characters of the fact's number, and whether it is below the threshold.
-    confidence: float | None = None
-    low_confidence: bool = False
+    Fields with a default are keyword-only, so the declaration order can be the exchange
+    format's order. To add a field: declare it here with `column` (its label) and add a
+    migration that adds its column to `facts`; the store, `huibian facts`, the API and the
+    exports follow from the declaration (a tuple or list is stored as JSON text).
+    """
+
+    report: str = column("report id (region-year)", stored_as="report_id")
+    indicator: str | None = column("canonical indicator id")
+    name: str = column("quantity as written")
+    scope: str = column("part of the region covered ('' = whole region)")
+    period: int = column("year the figure describes")
+    base_period: int | None = column("base year of a multi-year change", default=None, kw_only=True)
+    kind: str = column("actual / estimate / target")
+    measure: str = column("level/total/growth/avg_growth/cum_growth/change/change_pp/share/ratio")
+    value: float | str = column("value as stated, in unit")
+    value_hi: float | None = column("upper end of a range", default=None, kw_only=True)
+    unit: str = column("unit as written")
+    cmp: str = column("qualifier eq/ge/le/approx/range")
+    quote: str = column("shortest span stating the fact")
+    start: int = column("quote start offset in cleaned text")
+    end: int = column("quote end offset in cleaned text")
+    section: int | None = column("section index in the report", default=None, kw_only=True)
+    value_base: float | None = column("value in base unit", default=None, kw_only=True)
+    unit_base: str | None = column("base unit", default=None, kw_only=True)
+    rules: tuple[str, ...] = column("extraction rules that decided it (huibian rules)", default=(), kw_only=True)
+    # OCR'd text only (set after extraction by huibian/confidence.py, by offsets): the lowest
+    # recognition confidence over the characters of the fact's number, and whether it is low.
+    confidence: float | None = column("lowest OCR confidence of the number (empty: typed text)", default=None,
+                                      kw_only=True)
+    low_confidence: bool = column("OCR read the number with low confidence: check it on the page", default=False,
+                                  kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# the stored fields of a Fact, in the exchange format's order
+FACT_SCHEMA = schema_fields(Fact)
+FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in FACT_SCHEMA)
 
 
 @dataclass

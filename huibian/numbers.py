@@ -55,7 +55,7 @@ def parse_number(text: str) -> float | None:
 
     try:
         v = cn2an.cn2an(t, "smart")
-    except (ValueError, KeyError, IndexError, TypeError):
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError):
         return None
     return float(v)
 

@@ -10,7 +10,9 @@ so a head repeated inside one report (web abstract, a second copy) does not spli
 
 Metadata comes from the head first, then from the report's own headings (一、2011年
 工作回顾 → 2012), then from what the file says about itself (doc.meta title), then from
-the file name (<省>-<地区>-<year>.txt). Arguments override everything.
+the file name (<省>-<地区>-<year>.txt). `--region` and `--year` fill in what the text
+does not say (they come before the file name and any guess); when the text names
+another place or year, the text's is kept and a warning says the option was not applied.
 """
 
 from __future__ import annotations
@@ -238,26 +240,30 @@ def _meta(
             found.places.append((sp.group("org"), "meta speaker"))
     file_match = _FILE_NAME.match(Path(doc.path).stem) if single else None
 
-    # region
+    # region: what the text says, then --region, then the file name, then a guess
     chain: list[tuple[str, str]] = []
-    if region_arg:
-        chain = _parse_place(region_arg) or [(region_arg, "")]
-    elif found.national:
+    if found.national:
         chain = [(cues["national"]["region"], "national")]
     else:
         for place, _src in found.places:
             chain = _parse_place(_place_name(place, found.post))
             if chain:
                 break
-        if not chain and file_match:
-            chain = _parse_place(file_match.group("region"))
-            if chain:
-                warnings.append("region from the file name")
-        if not chain:
-            guess = _guess_province(body, found.post)
-            if guess:
-                chain = [(guess, "province")]
-                warnings.append("region guessed from the province the text names most often")
+    if chain and region_arg:
+        asked = _parse_place(region_arg) or [(region_arg, "")]
+        if asked[-1][0] != chain[-1][0]:
+            warnings.append(f"--region {region_arg} not applied: the text names {chain[-1][0]}")
+    elif region_arg:
+        chain = _parse_place(region_arg) or [(region_arg, "")]
+    if not chain and file_match:
+        chain = _parse_place(file_match.group("region"))
+        if chain:
+            warnings.append("region from the file name")
+    if not chain:
+        guess = _guess_province(body, found.post)
+        if guess:
+            chain = [(guess, "province")]
+            warnings.append("region guessed from the province the text names most often")
     if chain and len(chain) == 1 and chain[0][1] != "national":
         for place, _src in found.places:  # a parent named elsewhere (锦州市古塔区)
             other = _parse_place(_place_name(place, found.post))
@@ -270,7 +276,8 @@ def _meta(
         level = cues["post_levels"].get(_bare_post(found.post))
     parent = chain[-2][0] if len(chain) > 1 else None
 
-    # year
+    # year: what the text says (head date, headings, the file's own title), then --year,
+    # then the file name
     year = _planning_year(found.date, warnings)
     date_iso = _iso(found.date) or _iso(found.file_date)
     heading_year, basis = _heading_year(body)
@@ -286,12 +293,13 @@ def _meta(
         year = _year_of_title(meta_title)
         if year:
             warnings.append("year from the file's title")
+    if year and year_arg and year != year_arg:
+        warnings.append(f"--year {year_arg} not applied: the text gives {year}")
+    elif year_arg:
+        year = year_arg
     if year is None and file_match:
         year = int(file_match.group("year"))
         warnings.append("year from the file name")
-    if year_arg:
-        year = year_arg
-
     if not region or not year:
         raise HuibianError(f"{doc.path}: no report title, region or year found — pass --region and --year")
     return ReportMeta(

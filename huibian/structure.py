@@ -43,6 +43,8 @@ _TITLE_END = re.compile(r"[。！？；：!?;:\s]")
 _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:!?]")
 _YEAR_OR_PLAN = re.compile(r"(?:19|20)\d{2}年|十[一二三四五六七八九]五")
 _TITLE_MAX = 40
+_REST_MAX = 400  # of a heading's line read: enough for its title and to tell a short line (≤ 50), and
+# bounded, so that a text of one giant line with many numbers in it stays linear
 _WS = re.compile(r"\s+")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _OPENING_YEAR = re.compile(r"((?:19|20)\d{2})年(?:是|，|,)")
@@ -174,8 +176,8 @@ def _numbered(text: str, m: re.Match[str], swallowed: bool) -> _Candidate:
     depth = next(i for i in (1, 2, 3, 4) if m.group(f"d{i}"))
     number = m.group(f"d{depth}")
     start = m.start(f"d{depth}")
-    line_end = text.find("\n", m.end())
-    rest = text[m.end() : line_end if line_end >= 0 else len(text)]
+    line_end = text.find("\n", m.end(), m.end() + _REST_MAX)
+    rest = text[m.end() : line_end if line_end >= 0 else min(len(text), m.end() + _REST_MAX)]
     body = rest.replace("*", "").lstrip()
     cut = _TITLE_END.search(body)
     title = (body[: cut.start()] if cut else body)[:_TITLE_MAX]
@@ -220,7 +222,7 @@ def _assign_roles(text: str, sections: list[Section]) -> None:
                 role = part  # an item of a part headed without a number
             if role is None:
                 if reviewed is None and previous == "review":
-                    reviewed = _most_named_year(text[sections[0].start : s.start])
+                    reviewed = _most_named_year(text[sections[0].start : min(s.start, sections[0].start + 5000)])
                 role = _body_role(text, s, cues, reviewed)
             if role is None:
                 if seen_plan:

@@ -15,122 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from huibian import accountability as acc
-from huibian import store
+from huibian import link as acc
 from huibian.models import HuibianError
 from tests.conftest import SHARED
-
-REPORTS = SHARED / "corpus" / "reports"
-
-
-class Store:
-    def __init__(self, path: Path):
-        self.conn = store.connect(path)
-        self.texts: dict[str, str] = {}
-        self.seq: dict[str, int] = {}
-
-    def report(self, file: str, region: str, year: int) -> str:
-        rid = f"{region}-{year}"
-        text = (REPORTS / file).read_text(encoding="utf-8")
-        self.texts[rid] = text
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO reports (id, region, year, source, content_hash, text, source_text, offsets, repairs,"
-                " repair_counts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (rid, region, year, str(REPORTS / file), rid, text, text, "[[0],[0]]", "[]", "{}", "now"),
-            )
-        return rid
-
-    def section(self, rid: str, idx: int, role: str, quote: str) -> None:
-        start = self.texts[rid].index(quote)
-        with self.conn:
-            self.conn.execute(
-                'INSERT INTO sections (report_id, idx, parent, depth, number, title, role, start, "end")'
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (rid, idx, None, 1, f"{idx}、", quote[:10], role, start, start + len(quote)),
-            )
-
-    def fact(
-        self,
-        rid: str,
-        quote: str,
-        *,
-        indicator: str = "gdp",
-        period: int,
-        kind: str,
-        measure: str = "growth",
-        value: float,
-        cmp: str = "eq",
-        unit: str = "%",
-        value_hi: float | None = None,
-        section: int | None = None,
-        scope: str = "",
-    ) -> None:
-        start = self.texts[rid].index(quote)  # the text must state it
-        seq = self.seq.get(rid, 0)
-        self.seq[rid] = seq + 1
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO facts (report_id, seq, indicator, name, scope, period, kind, measure, value, value_text,"
-                ' value_hi, unit, cmp, quote, start, "end", section) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                (
-                    rid,
-                    seq,
-                    indicator,
-                    "生产总值",
-                    scope,
-                    period,
-                    kind,
-                    measure,
-                    value,
-                    str(value),
-                    value_hi,
-                    unit,
-                    cmp,
-                    quote,
-                    start,
-                    start + len(quote),
-                    section,
-                ),
-            )
+from tests.link_store import Store, sample
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "t.db")
-    # 山东省 → 聊城市 → 高唐县, GDP growth targets and outcomes as the reports state them
-    sd = s.report("山东-山东省-2023.txt", "山东省", 2023)
-    s.fact(sd, "地区生产总值增长5%以上", period=2023, kind="target", value=5, cmp="ge")
-    lc = s.report("山东-聊城市-2023.txt", "聊城市", 2023)
-    s.fact(lc, "地区生产总值增长5.5%以上", period=2023, kind="target", value=5.5, cmp="ge")
-    g22 = s.report("山东-高唐县-2022.txt", "高唐县", 2022)
-    s.fact(g22, "地区生产总值同比增长6.5%以上", period=2022, kind="target", value=6.5, cmp="ge")
-    g23 = s.report("山东-高唐县-2023.txt", "高唐县", 2023)
-    s.fact(g23, "预计生产总值增长5%左右", period=2022, kind="estimate", value=5, cmp="approx")
-    s.fact(g23, "生产总值增长6%以上", period=2023, kind="target", value=6, cmp="ge")
-    g24 = s.report("山东-高唐县-2024.txt", "高唐县", 2024)
-    s.fact(g24, "预计生产总值增长7%", period=2023, kind="estimate", value=7)
-    g25 = s.report("山东-高唐县-2025.txt", "高唐县", 2025)
-    s.fact(g25, "地区生产总值增长6%以上", period=2025, kind="target", value=6, cmp="ge")
-    # a national range target and its outcome
-    n16 = s.report("国务院-全国-2016.txt", "全国", 2016)
-    s.fact(n16, "国内生产总值增长6.5%—7%", period=2016, kind="target", value=6.5, value_hi=7, cmp="range")
-    n17 = s.report("国务院-全国-2017.txt", "全国", 2017)
-    s.fact(n17, "国内生产总值达到74.4万亿元，增长6.7%", period=2016, kind="actual", value=6.7)
-    # a five-year (十四五) target closed by the 2026 report
-    ln21 = s.report("辽宁-辽宁省-2021.txt", "辽宁省", 2021)
-    s.fact(
-        ln21,
-        "地区生产总值年均增长6%左右",
-        period=2025,
-        kind="target",
-        measure="avg_growth",
-        value=6,
-        cmp="approx",
-    )
-    ln26 = s.report("辽宁-辽宁省-2026.txt", "辽宁省", 2026)
-    s.fact(ln26, "地区生产总值年均增长4.5%", period=2025, kind="actual", measure="avg_growth", value=4.5)
-    return s
+    return sample(tmp_path / "t.db")
 
 
 def _row(df: pd.DataFrame, report: str, indicator: str = "gdp", measure: str = "growth") -> pd.Series:
@@ -203,7 +96,9 @@ def test_filters_and_jsonl_fields(db: Store, capsys: pytest.CaptureFixture[str])
 
 
 def _jsonable(df: pd.DataFrame) -> pd.DataFrame:
-    return acc.for_output(df, "jsonl")
+    from huibian import export
+
+    return export.for_output(df, "jsonl")
 
 
 def test_picks_the_target_stated_in_the_targets_section(db: Store) -> None:
@@ -245,9 +140,10 @@ def test_judge(
     assert acc.judge(cmp, target, hi, outcome, direction, percent) is met
 
 
-def test_judge_on_whole_columns_agrees_with_judge() -> None:
+def test_judge_on_whole_columns() -> None:
+    """`judge` is `judge_all` on one row: the rule exists once, and holds on whole columns too."""
     cmp, target, hi, outcome, direction, percent, met = zip(*JUDGE_CASES, strict=True)
-    got = acc._judge_all(
+    got = acc.judge_all(
         pd.Series(cmp),
         np.array(target, dtype=float),
         np.array(hi, dtype=float),
@@ -352,7 +248,6 @@ def test_scopes_name_divisions(tmp_path: Path) -> None:
 def test_panel_loads_in_one_line(db: Store, tmp_path: Path) -> None:
     from huibian import export
 
-    for_output = acc.for_output
     df = acc.panel(db.conn)
     assert not df.duplicated(["admin_code", "year", "indicator", "measure", "horizon"]).any()
     g = df[(df["region"] == "高唐县") & (df["year"] == 2022)].iloc[0]
@@ -363,14 +258,15 @@ def test_panel_loads_in_one_line(db: Store, tmp_path: Path) -> None:
         "山东省",
     )
     out = tmp_path / "panel.dta"
-    export.write(for_output(df, "dta"), "dta", out, labels=acc.LABELS)
+    table = acc.schema.PANEL
+    export.write(df, "dta", out, labels=table.labels(), categories=table.categories())
     back = pd.read_stata(out)
     assert len(back) == len(df) and "高唐县" in set(back["region"])
     with pd.io.stata.StataReader(out) as reader:
         labels = reader.variable_labels()
-    assert labels["met"].startswith("target met") and labels["admin_code"] == "GB/T 2260 division code"
+    assert labels["met"].startswith("target met") and labels["admin_code"] == table.labels()["admin_code"]
     csv_out = tmp_path / "panel.csv"
-    export.write(for_output(df, "csv"), "csv", csv_out)
+    export.write(df, "csv", csv_out)
     assert len(pd.read_csv(csv_out, dtype={"admin_code": str})) == len(df)
 
 
@@ -415,7 +311,7 @@ def test_database_sees_the_store_change_after_a_first_call(db: Store, tmp_path: 
     with Database(tmp_path / "t.db") as database:
         before = _row(database.targets(), "山东省-2023")
         assert pd.isna(before["outcome_value"]) and before["note"] == "no report for 2024 in the store"
-        assert database.targets() is not None and database._links().peek(database.conn, "targets") is not None
+        assert database.targets() is not None and database.link_cache().peek(database.conn, "targets") is not None
         # another connection commits the next year's report (as an ingest in another process would)
         sd24 = db.report("山东-山东省-2024.txt", "山东省", 2024)
         db.fact(sd24, "地区生产总值达到9.2万亿元，增长6%", period=2023, kind="actual", value=6)

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 import httpx
 import pytest
@@ -254,3 +254,31 @@ def test_api_docs_work_offline(page) -> None:
     shot(page, "08-api-docs")
     page.goto(page.base + "/redoc")
     page.get_by_text("/api/search").first.wait_for(timeout=20000)
+
+
+def test_targets_page_reads_without_a_click(page, server: str) -> None:
+    """A journalist's view: units, horizon, why an outcome is unknown and both quotes, all on the page."""
+    rows = httpx.get(server + "/api/targets", params={"region": "锦州市", "limit": 10000}).json()
+    plan = next(r for r in rows if r["horizon"] == "multi-year" and r["target_unit"] == "亿元")
+    page.goto(page.base + "/targets?" + urlencode({"region": "锦州市", "horizon": "multi-year"}))
+    target_cell = page.locator("td.num", has_text=f"{plan['target_value']:g}亿元")
+    row = page.locator("#targets tbody tr").filter(has=target_cell).first
+    assert row.locator("td.horizon").inner_text() == "multi-year"
+    assert row.locator("td").nth(2).inner_text() == f"{int(plan['span_start'])}–{plan['year']}"
+    unit = row.locator("td.num span.unit").first
+    assert unit.is_visible() and unit.inner_text() == "亿元"
+    why = row.locator("span.why")
+    assert why.is_visible() and why.inner_text() == plan["unknown"] == "no report for the year after"
+    quote = row.locator("q.said").first
+    assert quote.is_visible() and quote.inner_text() == plan["target_quote"]
+    box = quote.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280  # on the screen, not folded away
+    shot(page, "09-targets-multi-year")
+    # a linked target: the outcome's unit and quote are as readable
+    page.goto(page.base + "/targets?" + urlencode({"region": "锦州市", "year": "2020-2021", "status": "met"}))
+    linked = page.locator("#targets tbody tr").first
+    said = linked.locator("td.quote q.said")
+    assert said.count() == 2 and all(said.nth(i).is_visible() and said.nth(i).inner_text() for i in range(2))
+    assert linked.locator("span.unit").first.inner_text()
+    assert page.locator("#met-rules").is_visible() and "左右" in page.locator("#met-rules").inner_text()
+    shot(page, "10-targets-linked")

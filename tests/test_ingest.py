@@ -103,7 +103,7 @@ def test_facts_export_formats_load_in_one_line(tmp_path: Path) -> None:
     out = run("facts", "--db", str(db), "--report", "锦州市-2012", "--format", "jsonl").stdout.splitlines()
     first = json.loads(out[0])
     contract = ["report", "indicator", "name", "scope", "period", "base_period", "kind", "measure", "value",
-                "value_hi", "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base",
+                "value_hi", "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base", "rules",
                 "confidence", "low_confidence"]  # OCR confidence of the number: null / false for typed text
     assert list(first) == contract
     ratio = next(json.loads(x) for x in out if json.loads(x)["measure"] == "ratio")
@@ -203,4 +203,5 @@ def test_stata_export_handles_empty_text_and_numbers_held_as_objects(tmp_path: P
     export.write(df, "dta", tmp_path / "t.dta")
     back = pd.read_stata(tmp_path / "t.dta")
     assert list(back["region"]) == ["锦州市", ""] and list(back["scope"]) == ["", ""]
-    assert back["value"].iloc[0] == 13.5 and back["met"].iloc[0] == 1.0
+    assert back["value"].iloc[0] == 13.5 and back["met"].iloc[0] == "met"  # 1, value-labelled
+    assert pd.read_stata(tmp_path / "t.dta", convert_categoricals=False)["met"].iloc[0] == 1.0

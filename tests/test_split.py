@@ -230,7 +230,15 @@ def test_headless_text_takes_region_and_date_from_the_files_own_title():
     assert (m.id, m.date, m.speaker) == ("锦州市-2014", "2014-01-08", "刘凤海")
 
 
-def test_arguments_override_what_the_text_says():
-    text, metas = split_file(REPORTS / "辽宁-锦州市-2022.txt", region="锦州市", year=2099)
-    assert [m.id for m in metas] == ["锦州市-2099"]
-    assert metas[0].date == "2022-01-06"
+def test_arguments_fill_in_only_what_the_text_does_not_say():
+    """--region/--year never relabel a report whose text names its place and year: the
+    text's are kept and a warning says the option was not applied."""
+    text, metas = split_file(REPORTS / "辽宁-锦州市-2022.txt", region="大连市", year=2099)
+    assert [m.id for m in metas] == ["锦州市-2022"] and metas[0].date == "2022-01-06"
+    assert "--year 2099 not applied: the text gives 2022" in metas[0].warnings
+    assert "--region 大连市 not applied: the text names 锦州市" in metas[0].warnings
+    _, same = split_file(REPORTS / "辽宁-锦州市-2022.txt", region="锦州市", year=2022)
+    assert not [w for w in same[0].warnings if w.startswith("--")]  # the same place and year: nothing to say
+    doc = Document(path="/tmp/x.txt", text=_HEADLESS, format="txt")  # a text that names neither
+    (m,) = split(clean(doc.text).text, doc, region="锦州市", year=2014)
+    assert m.id == "锦州市-2014" and not [w for w in m.warnings if w.startswith("--")]

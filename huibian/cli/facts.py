@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
 
 from huibian import evaluate, export
 from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
+from huibian.cli.filters import (
+    ChildrenOption,
+    HorizonOption,
+    LevelOption,
+    MeasureOption,
+    RegionOption,
+    YearOption,
+)
 from huibian.db import FACT_COLUMNS, Database
-from huibian.models import HuibianError
+from huibian.models import KINDS, HuibianError
 
 
 @app.command()
@@ -19,8 +27,14 @@ def facts(
     db: DbOption = "huibian.db",
     report: Annotated[str | None, typer.Option(help="report id, e.g. 锦州市-2012")] = None,
     indicator: Annotated[str | None, typer.Option(help="canonical indicator id, e.g. gdp")] = None,
-    kind: Annotated[str | None, typer.Option(help="actual | estimate | target")] = None,
+    kind: Annotated[Literal[KINDS] | None, typer.Option(help="kind of figure")] = None,
     period: Annotated[int | None, typer.Option(help="the year the figure describes")] = None,
+    region: RegionOption = None,
+    children: ChildrenOption = False,
+    level: LevelOption = None,
+    measure: MeasureOption = None,
+    horizon: HorizonOption = None,
+    year: YearOption = None,
     low_confidence: Annotated[
         bool, typer.Option("--low-confidence", help="only facts whose number OCR read with low confidence")
     ] = False,
@@ -28,12 +42,11 @@ def facts(
     output: OutOption = None,
 ) -> None:
     """Facts in the store, filtered; jsonl gives exactly the facts.md exchange format."""
-    if kind and kind not in ("actual", "estimate", "target"):
-        console_err.print(f"[red]error:[/red] --kind must be actual, estimate or target (got {kind!r})")
-        raise typer.Exit(2)
     with Database(db, readonly=True) as database:
-        df = database.facts(report=report, indicator=indicator, kind=kind, period=period,
-                            low_confidence=True if low_confidence else None)
+        df = database.facts(
+            report=report, indicator=indicator, kind=kind, period=period, region=region, children=children,
+            level=level, measure=measure, horizon=horizon, year=year, low_confidence=True if low_confidence else None,
+        )
     if format == "table":
         df["value"] = df["value_text"]
         cols = ["report", "indicator", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
@@ -53,9 +66,16 @@ def eval_(
     pred: Annotated[str | None, typer.Option("--pred", help="predicted facts .jsonl instead of a store")] = None,
     show: Annotated[int, typer.Option("--show", help="list up to N missed and N spurious facts")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+    ablate: Annotated[list[str] | None, typer.Option(
+        "--ablate", help="re-extract the gold reports from the store with this rule off (repeatable; "
+                         "`huibian rules` lists them) and show what it is worth")] = None,
 ) -> None:
     """Score extracted facts against gold facts (the rules of docs/facts.md)."""
-    gold_facts = evaluate.load_jsonl(gold)
+    gold_set = evaluate.load_gold(gold)
+    gold_facts = gold_set.facts
+    if ablate:
+        _ablate(db, gold_set, ablate, as_json)
+        return
     if pred:
         predicted = evaluate.load_jsonl(pred)
     else:
@@ -63,7 +83,7 @@ def eval_(
             predicted = export.fact_records(database.facts())
     reports = {g["report"] for g in gold_facts}
     missing = sorted(reports - {p["report"] for p in predicted})
-    scores = evaluate.score(predicted, gold_facts)
+    scores = evaluate.score(predicted, gold_facts, headline_only=gold_set.headline_only)
     if as_json:
         print(json.dumps({k: v.as_dict() for k, v in scores.items()}, ensure_ascii=False))
         return
@@ -79,9 +99,9 @@ def eval_(
     per = Table(title="per report", header_style="bold")
     for col in ("report", "headline F1 (lenient)", "all-facts F1", "predicted", "gold"):
         per.add_column(col)
-    for row in evaluate.per_report(predicted, gold_facts):
-        per.add_row(row["report"], f"{row['headline_f1']:.3f}", f"{row['all_f1']:.3f}", str(row["pred"]),
-                    str(row["gold"]))
+    for row in evaluate.per_report(predicted, gold_facts, gold_set.headline_only):
+        all_f1 = "headline gold" if row["all_f1"] is None else f"{row['all_f1']:.3f}"
+        per.add_row(row["report"], f"{row['headline_f1']:.3f}", all_f1, str(row["pred"]), str(row["gold"]))
     console.print(per)
     for key in ("headline_lenient", "all_facts"):
         s = scores[key]
@@ -99,4 +119,41 @@ def eval_(
             console.print(t)
 
 
-__all__ = ["facts", "eval_", "HuibianError"]
+def _ablate(db: str, gold_set: evaluate.Gold, rules: list[str], as_json: bool) -> None:
+    from huibian.extract.rules import known_rules, switchable
+
+    unknown = [r for r in rules if not switchable(r)]
+    if unknown:
+        known = [r for r in unknown if r in known_rules()]
+        why = "is part of the mention grammar and cannot be switched off" if known else "is no rule"
+        raise HuibianError(f"{', '.join(unknown)} {why} — `huibian rules` lists the rules and which can be")
+    with Database(db, readonly=True) as database:
+        rows = evaluate.ablate(database.conn, gold_set, rules)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    base = rows[0]
+    table = Table(title="rule ablation on the gold reports in the store", header_style="bold")
+    for col in ("run", "headline F1", "Δ", "all-facts F1", "Δ", "facts"):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    for r in rows:
+        table.add_row(r["run"], f"{r['headline_f1']:.3f}", f"{r['headline_f1'] - base['headline_f1']:+.3f}",
+                      f"{r['all_f1']:.3f}", f"{r['all_f1'] - base['all_f1']:+.3f}", str(r["facts"]))
+    console.print(table)
+
+
+@app.command("rules")
+def rules_() -> None:
+    """The extraction rules, each with what it decides (names for --ablate and --explain)."""
+    from huibian.extract.rules import describe, known_rules, switchable
+
+    table = Table(title="extraction rules", header_style="bold")
+    table.add_column("rule")
+    table.add_column("--ablate")
+    table.add_column("what it does")
+    for name in known_rules():
+        table.add_row(name, "yes" if switchable(name) else "", describe(name))
+    console.print(table)
+
+
+__all__ = ["facts", "eval_", "rules_", "HuibianError"]

@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from huibian import export, read
 from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
 from huibian.db import Database
-from huibian.ingest import FileResult
+from huibian.ingest import FileResult, Interrupted, Limits
+from huibian.ingest import ingest as ingest_files
 from huibian.pipeline import Options
+from huibian.read.names import printable
 
 
 @app.command()
@@ -27,6 +31,12 @@ def ingest(
     year: Annotated[int | None, typer.Option(help="report year for files whose text names none")] = None,
     max_mb: Annotated[float, typer.Option("--max-mb", help="refuse files larger than this")] = read.DEFAULT_MAX_BYTES
     / 2**20,
+    timeout: Annotated[float, typer.Option(help="seconds one file may take before it is given up", min=0.1)] = (
+        Limits.seconds
+    ),
+    max_memory: Annotated[int, typer.Option("--max-memory", help="MB of memory one file may take", min=64)] = (
+        Limits.memory_mb
+    ),
     taxonomy: Annotated[str | None, typer.Option(help="extra indicator taxonomy YAML")] = None,
     no_index: Annotated[
         bool, typer.Option("--no-index", help="skip the search index now; build it later with `huibian index`")
@@ -36,18 +46,23 @@ def ingest(
     ocr_engine: Annotated[str | None, typer.Option(help="rapidocr or tesseract (default: data/ocr.yaml)")] = None,
     ocr_cache: Annotated[str | None, typer.Option(
         help="OCR cache directory ('' turns it off; default: ~/.cache/huibian/ocr)")] = None,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="when another ingest is writing to the store, stop instead of waiting")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Ingest report files and compilation books into the store.
 
-    Exit 0 when every file went in, 1 when some failed (the rest are stored), 2 on usage errors.
+    Exit 0 when every file went in, 1 when some failed (the rest are stored), 2 on usage
+    errors, 130 on Ctrl-C (what was stored stays; re-run to go on).
     """
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
-        console_err.print(f"[red]error:[/red] no such file or directory: {', '.join(map(str, missing))}")
+        console_err.print(f"[red]error:[/red] no such file or directory: {', '.join(_show(str(p)) for p in missing)}",
+                          highlight=False)
         raise typer.Exit(2)
     if taxonomy and not Path(taxonomy).exists():
-        console_err.print(f"[red]error:[/red] taxonomy file not found: {taxonomy}")
+        console_err.print(f"[red]error:[/red] taxonomy file not found: {_show(taxonomy)}", highlight=False)
         raise typer.Exit(2)
     from huibian.ocr.settings import MODES, OcrSettings
 
@@ -59,7 +74,7 @@ def ingest(
     options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy,
                       ocr=ocr_settings)
     files, _skipped = read.iter_files(paths)
-    with Database(db) as database, Progress(
+    with Progress(
         TextColumn("[bold]{task.fields[what]}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         TextColumn("{task.description}"), console=console_err, disable=quiet, transient=True,
     ) as bar:
@@ -70,19 +85,38 @@ def ingest(
             bar.update(pages, completed=done, total=total, visible=total > 0, description="page by page")
 
         def step(res: FileResult) -> None:
-            bar.update(task, advance=1, description=Path(res.path).name[:40])
+            if res.status != "skipped":
+                bar.update(task, advance=1, description=escape(res.path.rsplit("/", 1)[-1][:40]))
             if res.status == "failed":
-                bar.console.print(f"[red]failed:[/red] {res.path}: {res.error}", highlight=False)
+                bar.console.print(f"[red]failed:[/red] {_show(res.path)}: {_show(res.error or '')}", highlight=False,
+                                  soft_wrap=True)
+            for note in res.notes:
+                bar.console.print(f"[yellow]note:[/yellow] {_show(res.path)}: {_show(note)}", highlight=False, soft_wrap=True)
 
-        summary = database.ingest(
-            list(paths), options=options, workers=workers or os.cpu_count() or 1, replace=replace,
-            index=not no_index, progress=step, page_progress=page_step,
-        )
+        def waiting(message: str) -> None:
+            bar.console.print(f"[yellow]waiting:[/yellow] {_show(message)}", highlight=False, soft_wrap=True)
+
+        try:
+            summary = ingest_files(
+                list(paths), db, options=options, workers=workers or os.cpu_count() or 1, replace=replace,
+                index=not no_index, progress=step, limits=Limits(seconds=timeout, memory_mb=max_memory),
+                wait=not no_wait, on_wait=waiting, page_progress=page_step,
+            )
+        except Interrupted as stop:
+            summary = stop.summary
+    stored = [r for r in summary.results if r.status in ("added", "replaced", "duplicate", "unchanged")]
+    if summary.interrupted:
+        console_err.print(
+            f"[red]interrupted:[/red] {len(stored)} file(s) stored before Ctrl-C; the store is consistent. "
+            "Run the same command again to go on (stored files are skipped).", highlight=False)
+        raise typer.Exit(130)
     if no_index:
-        console_err.print(f"search index not updated: run `huibian index --db {db}` when the load is done")
+        console_err.print(f"search index not updated: run `huibian index --db {_show(db)}` when the load is done",
+                          highlight=False)
     for res in summary.results:
         if res.status == "skipped":
-            console_err.print(f"[yellow]skipped:[/yellow] {res.path}: {res.error}", highlight=False)
+            console_err.print(f"[yellow]skipped:[/yellow] {_show(res.path)}: {_show(res.error or '')}",
+                              highlight=False)
     if not quiet:
         _summary_table(summary.results)
         run = summary.ocr
@@ -99,6 +133,12 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _show(text: str) -> str:
+    """Text from outside (a file name, a message quoting one) for the terminal: control
+    characters escaped, rich markup (`[red]`) shown as written."""
+    return escape(printable(text))
+
+
 def _summary_table(results: list[FileResult]) -> None:
     counts: dict[str, int] = {}
     for r in results:
@@ -108,10 +148,10 @@ def _summary_table(results: list[FileResult]) -> None:
         table.add_column(col, overflow="fold")
     shown = [r for r in results if r.status != "unchanged"] if len(results) > 30 else results
     for r in shown[:200]:
-        colour = {"failed": "red", "skipped": "yellow", "added": "green"}.get(r.status, "")
+        colour = {"failed": "red", "skipped": "yellow", "added": "green", "duplicate": "cyan"}.get(r.status, "")
         table.add_row(
-            Path(r.path).name, f"[{colour}]{r.status}[/{colour}]" if colour else r.status,
-            ", ".join(r.reports), str(r.facts) if r.reports else "", r.error or "",
+            Text(r.path.rsplit("/", 1)[-1]), Text(r.status, style=colour), Text(", ".join(r.reports)),
+            str(r.facts) if r.reports else "", Text(printable(r.error or "")),
         )
     console.print(table)
     console.print("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
@@ -136,6 +176,7 @@ def show(
     db: DbOption = "huibian.db",
     text: Annotated[bool, typer.Option("--text", help="print the cleaned text")] = False,
     facts: Annotated[bool, typer.Option("--facts", help="list the report's facts beside their quotes")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="with --facts: the rules that decided each fact")] = False,
 ) -> None:
     """Show a report's metadata and section outline (or its text, or its facts)."""
     with Database(db, readonly=True) as database:
@@ -150,6 +191,9 @@ def show(
         meta.add_row("[bold]span[/bold]", f"{rep['source_start']}–{rep['source_end']}")
         meta.add_row("[bold]repairs[/bold]", ", ".join(f"{k} {v}" for k, v in (rep["repair_counts"] or {}).items()))
         console.print(meta)
+        if facts and explain:
+            _explain(database.facts(report=report_id))
+            return
         if facts:
             df = database.facts(report=report_id)
             cols = ["indicator", "scope", "period", "kind", "measure", "value", "value_text", "unit", "cmp", "quote"]
@@ -162,6 +206,19 @@ def show(
         for s in database.sections(report_id).itertuples(index=False):
             outline.add_row(str(s.idx), "  " * (s.depth - 1) + s.number, s.title[:40], s.role, f"{s.start}–{s.end}")
         console.print(outline)
+
+
+def _explain(df) -> None:  # noqa: ANN001 (a DataFrame of facts)
+    """Each fact, then each rule that decided it with what the rule does (huibian rules)."""
+    from huibian.extract.rules import describe
+
+    for row in df.itertuples(index=False):
+        value = row.value_text if row.value_text is not None else row.value
+        head = (f"[bold]{row.indicator or '—'}[/bold] {row.period} {row.kind} {row.measure} {value}{row.unit} {row.cmp}"
+                + (f" scope={row.scope}" if row.scope else ""))
+        console.print(f"{head}  [dim]|[/dim] {row.quote}", highlight=False)
+        for rule in row.rules or []:
+            console.print(f"    [cyan]{rule:<22}[/cyan] {describe(rule)}", highlight=False)
 
 
 @app.command()
@@ -202,6 +259,11 @@ def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="index every report again from scratch")] = False,
 ) -> None:
     """Add reports missing from the full-text search index (after `ingest --no-index`)."""
-    with Database(db) as database:
+    from huibian import store
+
+    def waiting(message: str) -> None:
+        console_err.print(f"[yellow]waiting:[/yellow] {_show(message)}", highlight=False)
+
+    with store.writer_lock(db, on_wait=waiting), Database(db) as database:
         n = database.index(rebuild=rebuild)
     console.print(f"search index: {n} report(s) indexed")

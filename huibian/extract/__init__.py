@@ -16,5 +16,6 @@ The package, one job per module:
 """
 
 from huibian.extract.facts import extract
+from huibian.extract.rules import ExtractConfig
 
-__all__ = ["extract"]
+__all__ = ["ExtractConfig", "extract"]

@@ -14,7 +14,7 @@ from huibian.numbers import parse_number, units
 FOLLOW_OK = set("（(，。；、：）)”\"'和及与或增同比较以左其分达为占用多余强上下，,;:.!！?？\n ")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: a sentence's mentions are looked up in lists
 class Mention:
     """A number mention: span, value(s), unit, qualifier."""
 
@@ -118,6 +118,8 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         pos2 = unit_end
     elif prefix and prefix in ("万", "亿") and unit_m and patterns()["people_after"].match(text, unit_m.end(), end):
         uclass, unit_s, pos2 = "count", prefix + "人", unit_m.end()  # 8.74万农村贫困人口
+    elif prefix in ("亿", "万亿", "千亿", "百亿") and unit_m and text.startswith(("大关", "台阶"), unit_m.end()):
+        uclass, unit_s, pos2 = "money", prefix + "元", unit_m.end()  # 突破10亿大关: an amount in 元
     elif not is_chinese and text[pos : pos + 1] == "大" and re.match(r"[\u4e00-\u9fff]", text[pos + 1 : pos + 2] or "x"):
         uclass, unit_s, pos2 = "count", "个", pos + 1  # 8大产业集群
         if not text[pos + 1 : pos + 3].endswith(("产", "基", "集", "板", "行", "园", "工", "平", "中", "区")):
@@ -168,6 +170,8 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
             return None
     if nxt == "级":
         return None
+    if nxt == "的" and text.endswith(_THRESHOLD_BEFORE, max(0, s - 3), s) and text.startswith(_CLASS_NOUNS, pos2 + 1):
+        return None  # 公共财政预算收入超20亿元的县达到13个: a threshold; the count of such places is the fact
     if uclass in ("money", "measure") and text[pos2 - 2 : pos2] in ("以上", "以下") and nxt and nxt not in FOLLOW_OK:
         return None  # 10亿元以上企业, 投资10亿元以上的项目: a size class
     if _named_item(text, pos2, end):
@@ -175,6 +179,10 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
     return Mention(s, pos2, value, unit_s, uclass, cmp, value_hi)
 
 
+_THRESHOLD_BEFORE = ("超", "超过", "过", "逾", "突破")
+# what a threshold sorts (超20亿元的县, 过百亿的企业): the count of those is a fact, the threshold is not
+_CLASS_NOUNS = ("县", "城区", "区", "乡镇", "镇", "村", "企业", "集团", "项目", "产业", "行业", "园区", "开发区", "市场",
+                "大市场", "工业园", "龙头", "重点", "商品", "品牌", "景区")
 _ENUM_END = re.compile(r"等[\d一二三四五六七八九十百]+(?:个|项|家|户|批)")
 
 

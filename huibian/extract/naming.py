@@ -4,11 +4,11 @@ its scope or lead-in words; one fact per subject when a clause lists several (A�
 
 from __future__ import annotations
 
-import functools
 import re
 
-from huibian.extract.cues import patterns
+from huibian.extract.cues import cues, patterns
 from huibian.extract.mentions import Mention
+from huibian.extract.timeframe import strip_time
 from huibian.models import Fact
 from huibian.taxonomy import Taxonomy
 
@@ -30,6 +30,7 @@ def name_before(text: str, start: int, end: int) -> tuple[str, int]:
     mv = _LEAD_IN.match(seg2)
     if mv and len(seg2) - mv.end() >= 2:
         seg2 = seg2[mv.end() :]  # 正常年景下力争粮食总产量 → 粮食总产量
+    seg2 = strip_time(seg2)  # “九五”期间社会消费品零售总额 → the quantity, not its years
     return seg2, start
 
 
@@ -62,33 +63,50 @@ def strip_scope(name: str, scope: str) -> str:
     return name
 
 
-_SPLIT_NAMES = re.compile(r"(?:、|和|及|以及|与)")
+_SPLIT_NAMES = re.compile(r"(?:、|和|以及|(?<![普涉危以])及(?!时)|与)")  # not 普及率, 涉及
 
 
-def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], known: frozenset[str],
-                     sent_facts: list[Fact]) -> list[Fact]:
+def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentions: list[Mention], taxonomy: Taxonomy,
+                     sent_facts: list[Fact], sentence: tuple[int, int]) -> list[Fact]:
     """One fact per subject: 城乡居民 → urban and rural; A和B分别增长15% → A and B."""
     from dataclasses import replace
 
+    known = taxonomy.names
     name = fact.name
-    brk = patterns()["clause_break"].search(text, m.end)
-    clause_end = brk.start() if brk else len(text)
+    s0, s1 = sentence  # every search below stays inside the sentence: linear on any text
+    brk = patterns()["clause_break"].search(text, m.end, s1)
+    clause_end = brk.start() if brk else s1
     clause = text[clause_start:clause_end]
     # 分别 with several values: the values map to earlier subjects in order
-    if "分别" in clause:
+    if "分别" in clause or ("分别" in text[s0:clause_start] and _LIST_OF_TWO.search(clause)):
+        # …分别达到2115亿元和1067亿元，按可比口径年均增长14.1%和14.7%: 分别 carries to the next list
         vals = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         k = len(vals)
         idx = vals.index(m) if m in vals else 0
         parts = _subject_parts(name, known)
+        periods = [x for x in _SPLIT_NAMES.split(clause[: clause.find("分别")]) if x]
+        if k >= 2 and len(periods) == k and all(_SUB_YEAR.fullmatch(part) for part in periods):
+            # 一季度、上半年、前三季度和全年分别增长…: the whole year's figure is the year's fact, of
+            # the subject named before the list; the parts of the year are not
+            if not _WHOLE_YEAR.fullmatch(periods[idx]):
+                return []
+            before = _previous_clause(text, clause_start, s0)
+            return [replace(fact, name=_SUBJECT_END.split(before)[0] or fact.name, rules=fact.rules + ("subjects.year",))]
         if k >= 2:
+            if len(parts) < k and len(parts) + sum(bool(_URBAN_RURAL.search(x)) for x in parts) == k:
+                # …、城乡居民人均可支配收入分别达…、25202元和12091元: 城乡居民 are two subjects
+                parts = [n for x in parts for n in (_urban_rural(x, fact.period) if _URBAN_RURAL.search(x) else [x])]
             if len(parts) == k:
                 return [replace(fact, name=parts[idx])]
             if _URBAN_RURAL.search(name) and k == 2:
-                return [replace(fact, name=_urban_rural(name)[idx])]
-            before = _previous_clause(text, clause_start)
+                return [replace(fact, name=_urban_rural(name, fact.period)[idx])]
+            pair = _paired(name)
+            if pair and k == 2:  # 存贷款余额分别增长1.5倍和1.3倍: 存款余额, then 贷款余额
+                return [replace(fact, name=pair[idx])]
+            before = _previous_clause(text, clause_start, s0)
             if not fact.name or fact.name == (sent_facts[-1].name if sent_facts else None) or len(parts) < 2:
                 listed = _subject_parts(re.sub(r"(?:等)?(?:指标|目标|分别)$", "", before), known)
-                if len(listed) == k:
+                if len(listed) == k and not any(_DIGIT.search(x) for x in listed):  # names, not 2115亿元和1067亿元
                     return [replace(fact, name=listed[idx])]
             prev = [f for f in sent_facts if f.measure in ("level",) and f.unit != fact.unit] or sent_facts
             names = []
@@ -102,9 +120,17 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
             return [fact]
         if len(parts) >= 2:
             return [replace(fact, name=part) for part in parts]
+    parts = _subject_parts(name, known)
+    if len(parts) >= 2 and all(taxonomy.indicator_for(part, fact.measure, fact.unit) for part in parts):
+        # 城镇居民人均可支配收入和农民人均纯收入增长12%: each named quantity, in order when each has its figure
+        same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
+        if len(same) == len(parts) and m in same:
+            return [replace(fact, name=parts[same.index(m)], rules=fact.rules + ("subjects.each",))]
+        if len(same) == 1:
+            return [replace(fact, name=part, rules=fact.rules + ("subjects.each",)) for part in parts]
     if _SHARED.search(text, clause_start, m.start) and sent_facts and fact.name == sent_facts[-1].name:
         # the subjects of this semicolon group that have no figure of this kind yet
-        group = max(text.rfind("；", 0, clause_start), text.rfind(";", 0, clause_start))
+        group = max(text.rfind("；", s0, clause_start), text.rfind(";", s0, clause_start))
         subjects: list[Fact] = []
         for f in sent_facts:
             done = any(g.name == f.name and g.measure == fact.measure for g in sent_facts)
@@ -115,8 +141,11 @@ def expand_subjects(fact: Fact, text: str, clause_start: int, m: Mention, mentio
     if _URBAN_RURAL.search(name):
         same = [x for x in mentions if clause_start <= x.start < clause_end and x.uclass == m.uclass]
         if len(same) == 2 and m in same:
-            return [replace(fact, name=_urban_rural(name)[same.index(m)])]
-        return [replace(fact, name=n) for n in _urban_rural(name)]
+            return [replace(fact, name=_urban_rural(name, fact.period)[same.index(m)])]
+        if fact.measure == "level" and "收入" in name:
+            # one level for 城乡居民 as a whole is the all-resident figure (facts.md)
+            return [replace(fact, name=_URBAN_RURAL.sub("居民", name, count=1))]
+        return [replace(fact, name=n) for n in _urban_rural(name, fact.period)]
     return [fact]
 
 
@@ -131,6 +160,8 @@ def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
     for i, part in enumerate(parts[:-1]):
         if len(part) <= 3 and len(last) > len(part) + 2 and part[-1] != last[len(part) - 1]:
             parts[i] = part + last[len(part) :]
+        elif len(part) == 4 and part not in known and part + last[len(part) :] in known:
+            parts[i] = part + last[len(part) :]  # 城镇居民和农民人均可支配收入: 城镇居民可支配收入
     first = parts[0]
     for i, part in enumerate(parts[1:], 1):
         if part in known or len(part) > 4:
@@ -143,70 +174,46 @@ def _subject_parts(name: str, known: frozenset[str]) -> list[str]:
 
 
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_DIGIT = re.compile(r"\d")
+_LIST_OF_TWO = re.compile(r"[\d.]+%?(?:和|、)[\d.]+")
+_SUB_YEAR = re.compile(r"(?:一季度|二季度|三季度|四季度|第[一二三四]季度|上半年|下半年|前三季度|前两个季度|全年|\d{1,2}[-—至]\d{1,2}月)")
+_WHOLE_YEAR = re.compile(r"全年")
+_SUBJECT_END = re.compile(r"呈现|呈|保持|实现|出现")
 _SHARED = re.compile(r"(?<![年平人])均(?:比|较|增长|超过|突破|达到|翻|实现|在|为|提高|下降)")  # not 年均, 人均
 
 
-def _urban_rural(name: str) -> list[str]:
-    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md)."""
+def _urban_rural(name: str, period: int) -> list[str]:
+    """城乡居民人均可支配收入 → the urban and the rural statistic (docs/facts.md): the rural
+    half is 农民人均纯收入 for periods up to 2013, the disposable income from 2014."""
     m = _URBAN_RURAL.search(name)
     assert m is not None
     resident = m.group(1) or ""
     rest = (name[m.end() :] or "人均可支配收入").replace("分别", "").replace("同比", "")
-    rural = f"农村{resident}居民{rest}" if "可支配" in rest or rest == "收入" else "农民" + rest
+    if period and period <= 2013 and ("可支配" in rest or rest == "收入"):
+        rural = "农民人均纯收入"
+    else:
+        rural = f"农村{resident}居民{rest}" if "可支配" in rest or rest == "收入" else "农民" + rest
     return [f"城镇{resident}居民{rest}", rural]
 
 
-def _previous_clause(text: str, clause_start: int) -> str:
-    """The clause before the one starting at `clause_start` (its subject list, often)."""
+def _paired(name: str) -> list[str] | None:
+    """A name built on a word that joins two quantities (存贷款 → 存款, 贷款): both names."""
+    for word, (a, b) in cues()["paired_words"].items():
+        if word in name:
+            return [name.replace(word, a, 1), name.replace(word, b, 1)]
+    return None
+
+
+def _previous_clause(text: str, clause_start: int, s0: int) -> str:
+    """The clause before the one starting at `clause_start` (its subject list, often),
+    within the sentence starting at `s0`."""
     end = clause_start - 1
-    if end <= 0:
+    if end <= s0:
         return ""
-    start = max(text.rfind(ch, 0, end) for ch in "，,；;：:。\n") + 1
-    return text[start:end]
-
-
-_GENERIC_PREFIX = re.compile(
-    r"(?:全市|全省|全区|全县|全州|全盟|全旗|全国|我市|我省|我区|我县|全自治区|全年|全社会|全部|实现|完成|共|累计|年度|当年|今年|去年|"
-    r"预计|初步预计|地区|本地|本级|区域|城乡居民|当地|年|，|、)*"
-)
+    start = max(text.rfind(ch, s0, end) for ch in "，,；;：:。\n") + 1
+    return text[max(start, s0) : end]
 
 
 def indicator(f: Fact, taxonomy: Taxonomy) -> str | None:
-    """The canonical id when the name ends with a known name (after a generic prefix such
-    as 全市) and the unit fits the indicator."""
-    return _indicator_for(f.name, f.measure, f.unit, taxonomy)
-
-
-_PARENS = re.compile(r"[（(][^）)]{0,12}[）)]")
-_NAME_TAIL = re.compile(r"(总额|总量|完成|实现|达到|水平|增速|增幅|涨幅|年均|比重|分别|均)+$")
-_SHARE_IDS = frozenset({"rd_intensity", "services_share", "hightech_share", "digital_economy_share"})
-
-
-@functools.lru_cache(maxsize=65536)
-def _indicator_for(raw: str, measure: str, unit: str, taxonomy: Taxonomy) -> str | None:
-    from huibian.numbers import split_unit
-
-    name = _NAME_TAIL.sub("", _PARENS.sub("", raw))  # 地区生产总值(GDP)
-    by_name = taxonomy._by_name
-    ind_id = None
-    for candidate in (name, raw):
-        # the longest known name that ends the candidate, preceded only by generic words
-        for i in range(len(candidate)):
-            suffix = candidate[i:]
-            if suffix in by_name and _GENERIC_PREFIX.fullmatch(candidate[:i]):
-                ind_id = by_name[suffix]
-                break
-        if ind_id:
-            break
-    if ind_id is None:
-        return None
-    ind = taxonomy.indicators[ind_id]
-    if measure == "level" and ind.units:
-        base = split_unit(unit)[1]
-        if not any(split_unit(u)[1] == base for u in ind.units):
-            return None
-    if measure == "share" and ind_id not in _SHARE_IDS:
-        return None
-    if ind_id == "gdp" and measure == "level" and unit == "%":
-        return None
-    return ind_id
+    """The canonical id of the fact's name, read by the name's structure (taxonomy.py)."""
+    return taxonomy.indicator_for(f.name, f.measure, f.unit)

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from huibian.models import Document, HuibianError, ReadError
+from huibian.read.files import check_regular, open_regular
+from huibian.read.files import size_text as _size
+from huibian.read.names import escape_name
 
 if TYPE_CHECKING:
     from huibian.ocr import OcrSettings
@@ -83,29 +86,23 @@ def unsupported_reason(path: Path) -> str:
 
 def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrSettings | None = None) -> Document:
     """Read one file into a Document. Raises ReadError with a one-line problem on bad input.
+    Only regular files are opened (see read/files.py); `name` in messages is escaped.
     Scanned pages and images go through OCR as `ocr` says (default: auto)."""
     path = Path(path)
-    name = str(path)
+    name = escape_name(str(path))
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         raise ReadError(name, unsupported_reason(path))
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise ReadError(name, "no such file") from None
-    except OSError as e:
-        raise ReadError(name, f"cannot open: {e.strerror or e}") from None
-    if path.is_dir():
-        raise ReadError(name, "is a directory, not a file")
+    st = check_regular(path, name, max_bytes)  # FIFOs, devices, sockets refused before opening
     if st.st_size == 0:
         raise ReadError(name, "empty file (0 bytes)")
-    if st.st_size > max_bytes:
-        raise ReadError(name, f"too large: {_size(st.st_size)}, over the limit of {_size(max_bytes)} (--max-mb raises it)")
-    try:
-        with path.open("rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as e:
-        raise ReadError(name, f"cannot read: {e.strerror or e}") from None
+    with open_regular(path, name, max_bytes) as f:
+        try:
+            data = f.read(min(st.st_size, max_bytes) + 1)  # not a max_bytes buffer for every small file
+            if len(data) > st.st_size:  # it grew since the stat: read on, up to the limit
+                data += f.read(max_bytes + 1 - len(data))
+        except OSError as e:
+            raise ReadError(name, f"cannot read: {e.strerror or e}") from None
     if len(data) > max_bytes:
         raise ReadError(name, f"too large: over the limit of {_size(max_bytes)}")
     if not data:
@@ -165,14 +162,6 @@ def iter_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
                 if not fn.startswith("."):
                     add(Path(dirpath) / fn)
     return files, skipped
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MiB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KiB"
-    return f"{n} bytes"
 
 
 __all__ = ["DEFAULT_MAX_BYTES", "IMAGES", "SUPPORTED", "iter_files", "read_bytes", "read_file"]

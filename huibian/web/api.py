@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 
 from huibian import export
-from huibian.models import KINDS, LEVELS, MEASURES
+from huibian.models import HORIZONS, KINDS, LEVELS, MEASURES
 from huibian.search import plain_snippet
-from huibian.web import data
+from huibian.web import data, linked
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -151,18 +151,23 @@ def api_indicator(
     indicator: str,
     place: Annotated[list[str], Query(description="region names; default: the best-covered five")] = [],  # noqa: B006
     measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
+    horizon: Annotated[
+        str | None,
+        Query(description="annual / multi-year / all; default: the measure's own (annual for level and growth)"),
+    ] = None,
     parent: bool = False,
     children: bool = False,
 ) -> dict[str, Any]:
-    """Each place's outcome per year (series `outcome`: the next year's report, actual before estimate)
-    and every target set for a year (series `target`), in one display unit (`y`)."""
-    p = data.panel(
-        _store(request), indicator, places=place, measure=measure, parent=parent, children=children
+    """Each place's outcome per year (series `outcome`, as `huibian panel` links it: stated in the next
+    year's report) and its target for the year (series `target`), as stated (`value`, `unit`), in base
+    units (`base`, `base_unit`) and in the one unit of the panel (`y`, in `unit`)."""
+    p = linked.panel(
+        _store(request), indicator, places=place, measure=measure, horizon=horizon, parent=parent, children=children
     )
     rows = [
         {
             ("report" if k == "report_id" else "fact_id" if k == "id" else k): data.clean(r.get(k))
-            for k in data.PANEL_FIELDS
+            for k in linked.PANEL_FIELDS
         }
         for r in p.rows
     ]
@@ -170,25 +175,60 @@ def api_indicator(
         "indicator": p.indicator,
         "measure": p.measure,
         "measures": p.measures,
+        "horizon": p.horizon,
         "unit": p.unit,
         "places": p.places,
         "rows": rows,
     }
 
 
-@router.get("/targets", summary="Targets beside their outcomes (met / missed / unknown)")
+@router.get("/targets", summary="Targets beside their outcomes (met / missed / unknown, and why)")
 def api_targets(
     request: Request,
     response: Response,
-    region: str | None = None,
-    indicator: str | None = None,
-    year: Annotated[int | None, Query(ge=1949, le=2100, description="the year the target is for")] = None,
+    region: Annotated[str | None, Query(max_length=500, description="region names or codes, comma-separated")] = None,
+    children: Annotated[bool, Query(description="also the region's children")] = False,
+    level: Level = None,
+    indicator: Annotated[str | None, Query(max_length=100)] = None,
+    measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
+    horizon: Annotated[str | None, Query(description=" / ".join(HORIZONS))] = None,
+    year: Annotated[
+        str | None, Query(max_length=20, description="the year the target is for: 2020, or 2016-2020")
+    ] = None,
     status: Annotated[str | None, Query(description="met / missed / unknown")] = None,
+    with_: Annotated[
+        str | None,
+        Query(alias="with", description="parent, children or parent,children: one row per place-pair"),
+    ] = None,
+    wide: Annotated[bool, Query(description="with `with`: one row per target, child1_… columns")] = False,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
-    rows = data.targets(
-        _store(request), region=region or None, indicator=indicator or None, year=year, status=status or None
+    """The rows of `huibian targets` with the same filters (each with its `status`; `unknown` says
+    why met is unknown: no report for the year after, not stated, only a multi-year figure …)."""
+    sel = linked.targets(
+        _store(request),
+        region=region or None,
+        children=children,
+        level=level or None,
+        indicator=indicator or None,
+        measure=measure or None,
+        horizon=horizon or None,
+        year=year or None,
+        status=status or None,
+        with_=with_ or None,
+        wide=wide,
     )
-    _total(response, len(rows))
-    return [{k: data.clean(v) for k, v in r.items()} for r in rows[offset : offset + limit]]
+    _total(response, len(sel.table))
+    return sel.rows(offset, limit)
+
+
+@router.get("/promises", summary="A place's promises beside its results for the year before")
+def api_promises(
+    request: Request,
+    region: Annotated[str, Query(min_length=1, max_length=200, description="one place: name or code")],
+    year: Annotated[int, Query(ge=1949, le=2100, description="the report year")],
+) -> list[dict[str, Any]]:
+    """The rows of `huibian promises`: each target the report of `year` sets, beside the target of
+    the same indicator and measure set a year before and the outcome the report of `year` states."""
+    return linked.promises(_store(request), region, year)

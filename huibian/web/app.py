@@ -123,7 +123,21 @@ def _error(request: Request, status: int, message: str):
     )
 
 
+MAX_PARAM_CHARS = 1000  # longer than any region, indicator or query a person types; far below SQLite's limits
+
+
 def _error_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def bounded_parameters(request: Request, call_next):
+        """Refuse over-long query parameters before any route sees them: a 100 KB `region`
+        would reach SQLite as a LIKE pattern (`pattern too complex`, a 500) or cost a scan."""
+        for key, value in request.query_params.multi_items():
+            if len(value) > MAX_PARAM_CHARS or len(key) > MAX_PARAM_CHARS:
+                name = key if len(key) <= 40 else key[:40] + "…"
+                return _error(request, 400, f"bad parameter — {name}: {max(len(value), len(key))} characters, "
+                                            f"at most {MAX_PARAM_CHARS} are accepted")
+        return await call_next(request)
+
     @app.exception_handler(data.NotFound)
     async def not_found(request: Request, exc: data.NotFound):
         return _error(request, 404, str(exc))
@@ -137,7 +151,9 @@ def _error_handlers(app: FastAPI) -> None:
         msgs = []
         for err in exc.errors():
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path"))
-            msgs.append(f"{where}: {err.get('msg')}" + (f" (got {err['input']!r})" if "input" in err else ""))
+            got = repr(err["input"]) if "input" in err else ""
+            got = got if len(got) <= 80 else got[:80] + "…"
+            msgs.append(f"{where}: {err.get('msg')}" + (f" (got {got})" if got else ""))
         return _error(request, 400, "bad parameter — " + "; ".join(msgs))
 
     @app.exception_handler(StarletteHTTPException)

@@ -8,22 +8,17 @@ come from fixed whitelists in this module, never from a request.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from huibian import export, search
+from huibian import export, link, search
+from huibian.link.frames import records
 from huibian.models import KINDS, LEVELS, MEASURES
-
-OUTCOME_KINDS = ("actual", "estimate")
-TARGET_STATUSES = ("met", "missed", "unknown")
-MAX_PLACES = 12
 
 
 class NotFound(LookupError):
@@ -94,18 +89,13 @@ class Store:
             ),
         )
 
-    def has_targets(self) -> bool:
-        return hasattr(self.db, "targets")
-
 
 _cache_lock = threading.Lock()
 
 
 def clean(v: Any) -> Any:
     """JSON-safe scalar: NaN / NA → None, numpy → Python, whole floats → int."""
-    if v is pd.NA or v is pd.NaT:
-        return None
-    return export._clean_value(v)
+    return export.clean_value(v)
 
 
 def fmt_value(v: Any) -> str:
@@ -268,115 +258,78 @@ def fact_items(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-# -- targets (accountability) -----------------------------------------------------------
-def status_of(met: Any) -> str:
-    met = clean(met)
-    if met is None or (isinstance(met, str) and met == ""):
-        return "unknown"
-    if isinstance(met, str):
-        return met if met in TARGET_STATUSES else "unknown"
-    return "met" if bool(met) else "missed"
+# -- targets (huibian.link) ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Tables:
+    """The whole linked tables the pages select from (with their key columns), and the places."""
+
+    targets: pd.DataFrame
+    panel: pd.DataFrame
+    places: pd.DataFrame
 
 
 class Targets:
-    """The store's targets table (Database.targets), computed once per store version.
+    """The store's whole targets table and panel (huibian.link), computed once per store version.
 
-    Linking reads the whole store, which takes seconds on a big one, so the table is
+    Linking reads the whole store, which takes seconds on a big one, so the tables are
     computed in a background thread when the app starts, on a connection of its own,
-    and shared by every worker thread. The reader does not wait for it (a target's
-    outcome appears once it is ready); the targets page and API do.
+    and shared by every worker thread; pages select from them with huibian.link.select
+    and select_panel, the functions `huibian targets` and `huibian panel` use. The reader
+    does not wait for them (a target's outcome appears once they are ready); the targets
+    page, the indicator page and their API twins do.
     """
 
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()
-        self._value: tuple[Any, list[dict[str, Any]], dict[str, list[dict[str, Any]]]] | None = None
+        self._value: tuple[Any, Tables] | None = None
         self._thread: threading.Thread | None = None
         self.error: str | None = None
 
     def start(self) -> None:
-        if self.store.has_targets() and (self._thread is None or not self._thread.is_alive()):
-            self._thread = threading.Thread(target=self.rows, name="huibian-targets", daemon=True)
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self.tables, name="huibian-targets", daemon=True)
             self._thread.start()
 
-    def _current(self) -> tuple[Any, list[dict[str, Any]], dict[str, list[dict[str, Any]]]] | None:
+    def _current(self) -> Tables | None:
         v = self._value
-        return v if v is not None and v[0] == self.store.stamp() else None
+        return v[1] if v is not None and v[0] == self.store.stamp() else None
 
-    def rows(self) -> list[dict[str, Any]]:
+    def tables(self) -> Tables | None:
+        """The linked tables, or None when linking failed (`error` says why)."""
         v = self._current()
         if v is not None:
-            return v[1]
+            return v
         with self._lock:
             v = self._current()
-            if v is not None:
-                return v[1]
-            stamp = self.store.stamp()
-            try:
-                with self.store.open() as db:  # its own connection: this runs in the background thread
-                    df = db.targets()
-                self.error = None
-            except Exception as e:  # noqa: BLE001 - a linking bug must not take the pages down
-                self.error = f"target linking failed: {type(e).__name__}: {e}"
-                return []
-            cols = list(df.columns)  # column-wise: DataFrame.to_dict costs seconds on a big store
-            rows = [
-                {k: clean(v) for k, v in zip(cols, vals, strict=True)}
-                for vals in zip(*(df[c].tolist() for c in cols), strict=True)
-            ]
-            by_report: dict[str, list[dict[str, Any]]] = {}
-            for r in rows:
-                r["status"] = status_of(r.get("met"))
-                by_report.setdefault(r.get("target_report"), []).append(r)
-            self._value = (stamp, rows, by_report)
-            return rows
+            if v is None:
+                stamp = self.store.stamp()
+                try:
+                    with self.store.open() as db:  # its own connection: this runs in the background thread
+                        cache = link.LinkCache()  # the panel reuses the targets' linking
+                        df, pl = link.targets_frame(db.conn, cache)
+                        v = Tables(df, link.panel_frame(db.conn, cache), pl)
+                    self.error = None
+                except Exception as e:  # noqa: BLE001 - a linking bug must not take the pages down
+                    self.error = f"target linking failed: {type(e).__name__}: {e}"
+                    return None
+                self._value = (stamp, v)
+        return v
 
     def for_report(self, report_id: str) -> list[dict[str, Any]] | None:
-        """The report's targets with outcomes, or None while the table is being computed."""
+        """The report's targets with outcomes (rows of the targets table), or None while the
+        tables are being computed."""
         v = self._current()
         if v is None:
             self.start()
             return None
-        return v[2].get(report_id, [])
+        df = v.targets
+        return rows_of(link.select(df[df["target_report"] == report_id], v.places, link.Filters()))
 
 
-def targets(
-    store: Store,
-    *,
-    region: str | None = None,
-    indicator: str | None = None,
-    year: int | None = None,
-    status: str | None = None,
-) -> list[dict[str, Any]]:
-    """Targets beside their outcomes (huibian.accountability), filtered.
-
-    `region` matches the region name or a division code (as of the report year or today's).
-    """
-    if status is not None and status not in TARGET_STATUSES:
-        raise BadParam(f"status must be one of {', '.join(TARGET_STATUSES)}, not {status!r}")
-    if not store.has_targets():
-        return []
-    rows = store.targets.rows()
-    if region:
-        rows = [r for r in rows if region in (r.get("region"), r.get("admin_code"), r.get("current_code"))]
-    if indicator:
-        rows = [r for r in rows if r.get("indicator") == indicator]
-    if year is not None:
-        rows = [r for r in rows if r.get("year") == year]
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    return rows
-
-
-def outcomes_for_report(store: Store, rep: dict[str, Any]) -> dict[tuple, dict[str, Any]] | None:
-    """Linked outcomes of a report's targets, keyed by (indicator, period, measure, quote);
-    None while linking is still being computed."""
-    if not store.has_targets():
-        return {}
-    rows = store.targets.for_report(rep["id"])
-    if rows is None:
-        return None
-    return {(r.get("indicator"), r.get("year"), r.get("measure"), r.get("target_quote")): r for r in rows}
+def rows_of(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Table rows as JSON-ready dicts (column-wise: DataFrame.to_dict costs seconds on a big store)."""
+    return [{k: clean(v) for k, v in r.items()} for r in records(df)]
 
 
 # -- indicators ---------------------------------------------------------------------------
@@ -389,16 +342,6 @@ def indicators(store: Store) -> list[dict[str, Any]]:
         return [dict(zip(("id", "facts", "reports", "first", "last"), r, strict=True)) for r in rows]
 
     return store.cached("indicators", compute)
-
-
-@dataclass
-class Panel:
-    indicator: str
-    measure: str
-    measures: list[str]
-    places: list[str]
-    unit: str
-    rows: list[dict[str, Any]]  # one row per fact used: series outcome / target
 
 
 def indicator_measures(store: Store, indicator: str) -> list[tuple[str, int]]:
@@ -429,147 +372,6 @@ def default_places(store: Store, indicator: str, measure: str, n: int = 5) -> li
         ]
 
     return store.cached(("places", indicator, measure, n), compute)
-
-
-def related_places(store: Store, places: list[str], *, parent: bool, children: bool) -> list[str]:
-    """The places plus, on request, each one's parent and children (from reports.parent)."""
-    out = list(places)
-    conn = store.conn
-    for p in places:
-        if parent:
-            row = conn.execute(
-                "SELECT parent FROM reports WHERE region = ? AND parent IS NOT NULL AND parent != '' LIMIT 1",
-                (p,),
-            ).fetchone()
-            if row and row[0] not in out:
-                out.append(row[0])
-        if children:
-            for (c,) in conn.execute(
-                "SELECT DISTINCT region FROM reports WHERE parent = ? ORDER BY region", (p,)
-            ):
-                if c not in out:
-                    out.append(c)
-    return out[: MAX_PLACES * 3]
-
-
-def panel(
-    store: Store,
-    indicator: str,
-    *,
-    places: list[str] | None = None,
-    measure: str | None = None,
-    parent: bool = False,
-    children: bool = False,
-) -> Panel:
-    """One indicator over time for chosen places: the outcome of each year and the targets set."""
-    measures = indicator_measures(store, indicator)
-    names = [m for m, _ in measures]
-    if measure is None:
-        measure = "level" if "level" in names else names[0]
-    elif measure not in MEASURES:
-        raise BadParam(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
-    places = [p for p in (places or []) if p][:MAX_PLACES] or default_places(store, indicator, measure)
-    places = related_places(store, places, parent=parent, children=children)
-    if not places:
-        return Panel(indicator, measure, names, [], "", [])
-    marks = ",".join("?" * len(places))
-    # reports first (region index), then each report's facts: fast however common the indicator
-    rows = store.conn.execute(
-        "SELECT f.id, r.region, f.report_id, r.year, f.period, f.kind, f.value, f.value_text, f.value_hi, f.unit,"
-        " f.cmp, f.quote, f.value_base, f.unit_base FROM reports r CROSS JOIN facts f ON f.report_id = r.id"
-        f" WHERE r.region IN ({marks}) AND f.indicator = ? AND f.measure = ? AND f.scope = ''"
-        " ORDER BY r.region, f.period, r.year",
-        [*places, indicator, measure],
-    ).fetchall()
-    facts = [dict(r) for r in rows]
-    unit = _display_unit(facts)
-    out: list[dict[str, Any]] = []
-    best: dict[tuple[str, int], dict[str, Any]] = {}
-    for f in facts:
-        y = _convert(f, unit)
-        if y is None:
-            continue
-        f["y"] = y
-        if f["kind"] == "target":
-            out.append({**f, "series": "target"})
-        elif f["kind"] in OUTCOME_KINDS:
-            key = (f["region"], f["period"])
-            if key not in best or _outcome_rank(f) < _outcome_rank(best[key]):
-                best[key] = f
-    out += [{**f, "series": "outcome"} for f in best.values()]
-    out.sort(key=lambda r: (r["region"], r["period"], r["series"] != "outcome", r["year"]))
-    return Panel(indicator, measure, names, places, unit, out)
-
-
-def _outcome_rank(f: dict[str, Any]) -> tuple:
-    """Which statement of a year's outcome wins: the next year's report, actual over estimate."""
-    return (f["year"] != f["period"] + 1, f["kind"] != "actual", -f["year"], f["id"])
-
-
-def _display_unit(facts: list[dict[str, Any]]) -> str:
-    units = Counter(f["unit"] for f in facts if f["unit"] is not None)
-    return units.most_common(1)[0][0] if units else ""
-
-
-def _convert(f: dict[str, Any], unit: str) -> float | None:
-    """The fact's value in `unit` (through value_base when the units differ), or None."""
-    v = f["value"]
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if f["unit"] == unit:
-        return float(v)
-    scale = _UNIT_SCALE.get(unit)
-    if f["value_base"] is not None and scale:
-        return float(f["value_base"]) / scale
-    src = _UNIT_SCALE.get(f["unit"])
-    if src and scale and _UNIT_BASE.get(f["unit"]) == _UNIT_BASE.get(unit):
-        return float(v) * src / scale
-    return None
-
-
-_UNIT_SCALE = {
-    "元": 1,
-    "万元": 1e4,
-    "亿元": 1e8,
-    "万亿元": 1e12,
-    "美元": 1,
-    "万美元": 1e4,
-    "亿美元": 1e8,
-    "吨": 1,
-    "万吨": 1e4,
-    "亿吨": 1e8,
-    "人": 1,
-    "万人": 1e4,
-    "户": 1,
-    "万户": 1e4,
-}
-_UNIT_BASE = {u: ("美元" if "美元" in u else u[-1]) for u in _UNIT_SCALE}
-
-
-# what the CSV download and the JSON API give of a panel row, in this order
-PANEL_FIELDS = (
-    "region",
-    "period",
-    "series",
-    "kind",
-    "y",
-    "value",
-    "value_hi",
-    "unit",
-    "cmp",
-    "report_id",
-    "id",
-    "quote",
-)
-
-
-def panel_csv(p: Panel) -> str:
-    cols = list(PANEL_FIELDS)
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in p.rows], columns=cols)
-    df = df.rename(columns={"y": f"value_{p.unit or 'unit'}", "report_id": "report", "id": "fact_id"})
-    df.insert(0, "measure", p.measure)
-    df.insert(0, "indicator", p.indicator)
-    return df.to_csv(index=False)
 
 
 # -- search -------------------------------------------------------------------------------

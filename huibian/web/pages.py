@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from huibian import search
-from huibian.models import KINDS, LEVELS
-from huibian.web import data, render
+from huibian import link, search
+from huibian.link.rules import rules
+from huibian.models import HORIZONS, KINDS, LEVELS, MEASURES
+from huibian.web import data, linked, render
 from huibian.web.app import templates
 
 router = APIRouter(include_in_schema=False)
@@ -98,17 +99,20 @@ def library_page(
 # -- reader -------------------------------------------------------------------------------
 def _with_outcomes(store: data.Store, rep: dict[str, Any], facts: list[dict[str, Any]]) -> bool:
     """Attach each target's linked outcome; False while linking is still being computed."""
-    linked = data.outcomes_for_report(store, rep)
-    if linked is None:
+    outcomes = linked.outcomes_for_report(store, rep)
+    if outcomes is None:
         return False
     for f in facts:
         if f.get("kind") != "target":
             continue
-        o = linked.get((f.get("indicator"), f.get("period"), f.get("measure"), f.get("quote")))
+        o = outcomes.get((f.get("indicator"), f.get("period"), f.get("measure"), f.get("quote")))
         if o is not None:
             f["outcome"] = {
                 k: o.get(k)
-                for k in ("outcome_value", "outcome_kind", "outcome_quote", "outcome_report", "gap", "status")
+                for k in (
+                    "outcome_value", "outcome_unit", "outcome_kind", "outcome_quote", "outcome_report", "gap", "status",
+                    "unknown",
+                )
             }
     return True
 
@@ -141,7 +145,7 @@ def reader_page(
     rep = data.report(store, report_id)
     secs = data.sections(store, report_id)
     facts = data.fact_items(data.facts_frame(store, report=report_id))
-    linked = _with_outcomes(store, rep, facts)
+    has_outcomes = _with_outcomes(store, rep, facts)
     hits: list[search.Hit] = []
     if view == "text":
         if hl:
@@ -195,8 +199,7 @@ def reader_page(
         kinds=kinds,
         low_facts=sum(1 for f in facts if f.get("low_confidence")),
         ocr_low=len((rep.get("ocr") or {}).get("low", [])),
-        has_targets=store.has_targets(),
-        linked=linked,
+        linked=has_outcomes,
     )
 
 
@@ -242,57 +245,49 @@ def indicators_page(request: Request) -> HTMLResponse:
     return _render(request, "indicators.html", indicators=data.indicators(_store(request)))
 
 
+def _flag(value: str | None) -> bool:
+    return value in ("1", "on", "true")
+
+
 def _panel(
-    request: Request,
-    indicator: str,
-    place: list[str],
-    places: str | None,
-    measure: str | None,
-    parent: str | None,
-    children: str | None,
-) -> data.Panel:
-    chosen = [p.strip() for p in place if p.strip()]
-    if places:
-        chosen += [p.strip() for p in places.replace("，", ",").split(",") if p.strip()]
-    return data.panel(
-        _store(request),
-        indicator,
-        places=chosen,
-        measure=opt_str(measure),
-        parent=parent in ("1", "on", "true"),
-        children=children in ("1", "on", "true"),
-    )
-
-
-@router.get("/indicators/{indicator}.csv")
-def indicator_csv(
     request: Request,
     indicator: str,
     place: Annotated[list[str], Query()] = [],  # noqa: B006
     places: str | None = None,
     measure: str | None = None,
+    horizon: str | None = None,
     parent: str | None = None,
     children: str | None = None,
-) -> Response:
-    p = _panel(request, indicator, place, places, measure, parent, children)
+) -> linked.Panel:
+    """The indicator page's panel, from its query (a dependency of the page and its CSV twin)."""
+    chosen = [p.strip() for p in place if p.strip()]
+    if places:
+        chosen += [p.strip() for p in places.replace("，", ",").split(",") if p.strip()]
+    return linked.panel(
+        _store(request),
+        indicator,
+        places=chosen,
+        measure=opt_str(measure),
+        horizon=opt_str(horizon),
+        parent=_flag(parent),
+        children=_flag(children),
+    )
+
+
+PanelQuery = Annotated[linked.Panel, Depends(_panel)]
+
+
+@router.get("/indicators/{indicator}.csv")
+def indicator_csv(indicator: str, p: PanelQuery) -> Response:
     return Response(
-        data.panel_csv(p),
+        linked.panel_csv(p),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename={_quote(indicator)}-{p.measure}-panel.csv"},
     )
 
 
 @router.get("/indicators/{indicator}", response_class=HTMLResponse)
-def indicator_page(
-    request: Request,
-    indicator: str,
-    place: Annotated[list[str], Query()] = [],  # noqa: B006
-    places: str | None = None,
-    measure: str | None = None,
-    parent: str | None = None,
-    children: str | None = None,
-) -> HTMLResponse:
-    p = _panel(request, indicator, place, places, measure, parent, children)
+def indicator_page(request: Request, indicator: str, p: PanelQuery) -> HTMLResponse:
     chart = _chart(p)
     csv_url = f"/indicators/{_quote(indicator)}.csv?" + str(request.url.query)
     regions = data.library(_store(request), limit=0).regions
@@ -303,7 +298,12 @@ def indicator_page(
         chart=chart,
         csv_url=csv_url,
         regions=regions,
-        f={"places": ", ".join(p.places[: len(p.places)]), "parent": parent, "children": children},
+        horizons=linked.HORIZON_CHOICES,
+        f={
+            "places": ", ".join(p.places),
+            "parent": _flag(request.query_params.get("parent")),
+            "children": _flag(request.query_params.get("children")),
+        },
     )
 
 
@@ -313,6 +313,8 @@ def _gapped(rows: list[dict[str, Any]]) -> tuple[list, list, list]:
     ys: list[Any] = []
     texts: list[Any] = []
     for r in rows:
+        if r["y"] is None:  # in a unit that does not convert to the chart's: listed, not drawn
+            continue
         if xs and r["period"] - xs[-1] > 1:
             xs.append(xs[-1] + 1)
             ys.append(None)
@@ -323,7 +325,7 @@ def _gapped(rows: list[dict[str, Any]]) -> tuple[list, list, list]:
     return xs, ys, texts
 
 
-def _chart(p: data.Panel) -> dict[str, Any]:
+def _chart(p: linked.Panel) -> dict[str, Any]:
     """A Plotly figure: outcomes as lines, targets as markers (symbol by qualifier)."""
     traces: list[dict[str, Any]] = []
     symbols = {
@@ -345,10 +347,10 @@ def _chart(p: data.Panel) -> dict[str, Any]:
         "#7f7f7f",
         "#bcbd22",
     ]
-    for i, place in enumerate(p.places):
+    for i, (key, place) in enumerate(zip(p.keys, p.places, strict=True)):
         colour = palette[i % len(palette)]
-        out = [r for r in p.rows if r["region"] == place and r["series"] == "outcome"]
-        tgt = [r for r in p.rows if r["region"] == place and r["series"] == "target"]
+        out = [r for r in p.rows if r["place"] == key and r["series"] == "outcome"]
+        tgt = [r for r in p.rows if r["place"] == key and r["series"] == "target" and r["y"] is not None]
         if out:
             xs, ys, texts = _gapped(out)
             traces.append(
@@ -373,7 +375,10 @@ def _chart(p: data.Panel) -> dict[str, Any]:
                     "name": f"{place} target",
                     "x": [r["period"] for r in tgt],
                     "y": [r["y"] for r in tgt],
-                    "text": [f"{r['report_id']} target ({r['cmp']}): {r['quote']}" for r in tgt],
+                    "text": [
+                        f"{r['report_id']} {r['horizon']} target ({r['cmp']}, {r['value']}{r['unit']}): {r['quote']}"
+                        for r in tgt
+                    ],
                     "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>",
                     "marker": {
                         "color": colour,
@@ -402,37 +407,70 @@ def _chart(p: data.Panel) -> dict[str, Any]:
 def targets_page(
     request: Request,
     region: str | None = None,
+    children: str | None = None,
+    level: str | None = None,
     indicator: str | None = None,
+    measure: str | None = None,
+    horizon: str | None = None,
     year: str | None = None,
     status: str | None = None,
+    with_: Annotated[str | None, Query(alias="with")] = None,
+    view: str | None = None,
     page: str | None = None,
 ) -> HTMLResponse:
     store = _store(request)
     p = _page(page)
-    rows = data.targets(
-        store,
-        region=opt_str(region),
-        indicator=opt_str(indicator),
-        year=opt_int("year", year, 1949, 2100),
-        status=opt_str(status),
-    )
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in data.TARGET_STATUSES}
-    shown = rows[(p - 1) * PAGE : p * PAGE]
+    view = opt_str(view) or "list"
+    if view not in ("list", "promises"):
+        raise data.BadParam(f"view must be list or promises, not {view!r}")
+    f = {
+        "region": opt_str(region) or "",
+        "children": _flag(children),
+        "level": opt_str(level) or "",
+        "indicator": opt_str(indicator) or "",
+        "measure": opt_str(measure) or "",
+        "horizon": opt_str(horizon) or "",
+        "year": opt_str(year) or "",
+        "status": opt_str(status) or "",
+        "with": opt_str(with_) or "",
+        "view": view,
+    }
+    context: dict[str, Any] = {}
+    if view == "promises":
+        first, last = link.parse_years(f["year"]) if f["year"] else (None, None)
+        if f["region"] and first is not None and first == last:
+            context["promises"] = linked.promises(store, f["region"], first)
+            context["promise_year"] = first
+    else:
+        sel = linked.targets(
+            store,
+            region=f["region"] or None,
+            children=f["children"],
+            level=f["level"] or None,
+            indicator=f["indicator"] or None,
+            measure=f["measure"] or None,
+            horizon=f["horizon"] or None,
+            year=f["year"] or None,
+            status=f["status"] or None,
+            with_=f["with"] or None,
+        )
+        total = len(sel.table)
+        context |= {
+            "rows": sel.rows((p - 1) * PAGE, PAGE),
+            "total": total,
+            "counts": sel.counts,
+            "pages": _pages(request, p, total, PAGE),
+        }
     return _render(
         request,
         "targets.html",
-        rows=shown,
-        total=len(rows),
-        counts=counts,
-        available=store.has_targets(),
         indicators=[i["id"] for i in data.indicators(store)],
         regions=data.library(store, limit=0).regions,
-        pages=_pages(request, p, len(rows), PAGE),
-        statuses=data.TARGET_STATUSES,
-        f={
-            "region": opt_str(region) or "",
-            "indicator": opt_str(indicator) or "",
-            "year": opt_str(year) or "",
-            "status": opt_str(status) or "",
-        },
+        statuses=linked.TARGET_STATUSES,
+        levels=LEVELS,
+        measures=MEASURES,
+        horizons=HORIZONS,
+        approx=rules()["approx"],
+        f=f,
+        **context,
     )

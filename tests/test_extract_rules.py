@@ -1,0 +1,112 @@
+"""Extraction rules added for reports nobody here had read (issue #8), each on the corpus
+sentence that showed it (report named beside each)."""
+
+from __future__ import annotations
+
+from huibian.extract import extract
+from huibian.models import ReportMeta
+from huibian.structure import structure
+
+
+def facts_of(text: str, year: int, region: str = "某市", level: str | None = None) -> list[dict]:
+    meta = ReportMeta(id=f"{region}-{year}", region=region, year=year, start=0, end=len(text), level=level)
+    return [f.to_dict() for f in extract(text, structure(text), meta)]
+
+
+def one(facts: list[dict], **want) -> dict:
+    hits = [f for f in facts if all(f.get(k) == v for k, v in want.items())]
+    assert len(hits) == 1, f"{len(hits)} facts with {want}: {[(f['name'], f['value'], f['indicator']) for f in facts]}"
+    return hits[0]
+
+
+def test_a_ceiling_for_targets_what_was_achieved_in_a_review() -> None:
+    # 山东省-2000 (target) and 乌海市-2021 (review)
+    plan = facts_of("二、2000年工作安排\n城镇登记失业率控制在3.5%。\n", 2000, "山东省")
+    assert one(plan, indicator="unemployment_rate")["cmp"] == "le"
+    review = facts_of("一、2020年工作回顾\n登记失业率控制在3.89%。\n", 2021, "乌海市")
+    assert one(review, indicator="unemployment_rate")["cmp"] == "eq"
+
+
+def test_the_local_part_of_a_stated_revenue_total() -> None:
+    # 浙江省-2006: 财政总收入…，其中地方财政收入… — and the same name later in the report
+    text = ("一、“十五”计划执行情况和2005年政府工作回顾\n财政总收入突破两千亿元，其中地方财政收入突破千亿元，"
+            "分别达到2115亿元和1067亿元。\n三、2006年政府工作的主要安排\n地方财政收入增长12%。\n")
+    fs = facts_of(text, 2006, "浙江省")
+    assert one(fs, value=2115)["indicator"] == "fiscal_revenue"
+    assert one(fs, value=1067)["indicator"] == "general_budget_revenue"
+    assert one(fs, value=12)["indicator"] == "general_budget_revenue"
+    # without a wider total, facts.md lists 地方财政收入 under fiscal_revenue
+    alone = facts_of("二、2006年工作安排\n地方财政收入增长12%。\n", 2006)
+    assert one(alone, value=12)["indicator"] == "fiscal_revenue"
+
+
+def test_one_level_for_urban_and_rural_residents_is_the_all_resident_figure() -> None:
+    # 阜平县-2017: 城乡居民人均可支配收入达到20000元以上 (a level); a growth is two facts
+    fs = facts_of("二、今后五年的主要目标\n到2021年，城乡居民人均可支配收入达到20000元以上。\n", 2017, "阜平县")
+    assert one(fs, value=20000)["indicator"] == "resident_income_per_capita"
+    g = facts_of("二、2012年工作安排\n城乡居民人均可支配收入增长10%。\n", 2012)
+    assert sorted(f["indicator"] for f in g) == ["rural_net_income_per_capita", "urban_income_per_capita"]  # ≤ 2013
+    g = facts_of("二、2016年工作安排\n城乡居民人均可支配收入增长8%。\n", 2016)
+    assert sorted(f["indicator"] for f in g) == ["rural_income_per_capita", "urban_income_per_capita"]
+
+
+def test_a_threshold_is_no_fact_the_count_of_what_it_sorts_is() -> None:
+    # 辽宁省-2012
+    fs = facts_of("一、2011年工作回顾\n公共财政预算收入超20亿元的县达到13个，比上年增加7个。\n", 2012, "辽宁省")
+    assert [f["value"] for f in fs if f["unit"] == "亿元"] == []
+    assert one(fs, value=13)["unit"] == "个"
+    assert one(fs, value=7)["measure"] == "change"
+
+
+def test_an_amount_after_a_count_is_the_counted_things() -> None:
+    # 辽宁省-2004: …GDP增长率连续两年超过20%，23个重点转型项目进展顺利，完成投资22亿元
+    fs = facts_of("一、2003年工作回顾\n全市GDP增长率连续两年超过20%，23个重点转型项目进展顺利，完成投资22亿元。\n", 2004, "辽宁省")
+    assert one(fs, value=22)["indicator"] is None
+
+
+def test_on_top_of_last_years_growth() -> None:
+    # 天津市-2006
+    text = "一、2005年工作回顾\n全市生产总值在上年增长15.7%的基础上又增长14.5%。\n"
+    fs = facts_of(text, 2006, "天津市")
+    assert (one(fs, value=15.7)["period"], one(fs, value=14.5)["period"]) == (2004, 2005)
+    assert one(fs, value=14.5)["indicator"] == "gdp"
+
+
+def test_the_year_of_a_list_of_parts_of_the_year() -> None:
+    # 吉林省-2016
+    text = "一、2015年工作回顾\n全省地区生产总值增速呈现“前低后高”态势，一季度、上半年、前三季度和全年分别增长5.8%、6.1%、6.3%、6.5%。\n"
+    fs = facts_of(text, 2016, "吉林省")
+    assert [(f["value"], f["period"], f["indicator"]) for f in fs] == [(6.5, 2015, "gdp")]
+
+
+def test_a_zone_the_paragraph_is_about_scopes_its_aggregates() -> None:
+    # 大连市-2017
+    text = ("一、2016年工作回顾\n二是抓金普新区开放型经济新体制综合试点试验。我们全力推进体制机制创新，新区开发开放步伐明显加快。"
+            "新引进亿元以上重大项目50多个，经济总量达到2296亿元、增长7%。\n")
+    fs = facts_of(text, 2017, "大连市")
+    gdp = one(fs, value=2296)
+    assert (gdp["indicator"], gdp["scope"]) == ("gdp", "金普新区")
+
+
+def test_a_share_of_the_citys_total_keeps_what_is_counted_and_its_part() -> None:
+    # 沈阳市-2001
+    fs = facts_of("一、2000年工作回顾\n非农产业持续发展，农村GDP已占全市的47.3%。\n", 2001, "沈阳市")
+    f = one(fs, value=47.3)
+    assert (f["indicator"], f["measure"], f["scope"]) == ("gdp", "share", "农村")
+
+
+def test_the_higher_figure_a_target_adds() -> None:
+    # 葫芦岛市-2025 / 甘孜藏族自治州-2021
+    fs = facts_of("二、2025年工作安排\n地区生产总值增长5.5%左右，力争实现6%。\n", 2025)
+    assert [(f["measure"], f["value"]) for f in fs] == [("growth", 5.5), ("growth", 6.0)]
+    fs = facts_of("二、今后五年目标\n到2025年，地区生产总值达到650亿元，年均增长7%、力争7.5%。\n", 2021)
+    assert one(fs, value=7.5)["measure"] == "avg_growth"
+
+
+def test_a_swallowed_heading_starts_the_plan() -> None:
+    # 沈阳市-2004: …认真加以解决。二、2004年政府工作安排
+    text = ("一、2003年政府工作回顾\n外贸出口14亿美元。上述这些问题，有待于我们认真加以解决。二、2004年政府工作安排\n"
+            "继续扩大友好交往的途径；全年要实现外贸出口22亿美元。\n")
+    fs = facts_of(text, 2004, "沈阳市")
+    assert (one(fs, value=22)["period"], one(fs, value=22)["kind"]) == (2004, "target")
+    assert one(fs, value=14)["kind"] == "actual"
