@@ -74,9 +74,12 @@ def ingest(
     options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy,
                       ocr=ocr_settings)
     files, _skipped = read.iter_files(paths)
+    # one file shows a bar only when it may have pages to OCR (the page bar), and on a terminal
+    scans = console_err.is_terminal and any(p.suffix.lower() in read.IMAGES | {".pdf"} for p in files)
     with Progress(
         TextColumn("[bold]{task.fields[what]}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=console_err, disable=quiet, transient=True,
+        TextColumn("{task.description}"), console=console_err, disable=quiet or (len(files) < 2 and not scans),
+        transient=True,
     ) as bar:
         task = bar.add_task("", total=len(files), what="ingest", visible=len(files) >= 2)
         pages = bar.add_task("", total=None, what="ocr pages", visible=False)
