@@ -33,12 +33,14 @@ Edit = tuple[int, int, str]  # (start, end, replacement) in the text the fix was
 class CleanConfig:
     """Which fixes to run; all on by default. Order of the fields is the order of the passes."""
 
+    layout_line_join: bool = True  # OCR: a line the page layout found to run on joins the next (`line_wraps`)
     line_ending: bool = True  # \r\n and \r → \n
     fullwidth: bool = True  # ０-９ Ａ-Ｚ ａ-ｚ ％ and ． inside numbers → ASCII
     lost_whitespace: bool = True  # `??` placeholders a scraper left for lost spaces → one space
     line_trim: bool = True  # spaces and tabs at the start and end of a line
     space_removed: bool = True  # `7200 万吨` → `7200万吨`; `市长 刘凤海` stays
     digit_space_join: bool = True  # `36.5 9亿元` → `36.59亿元`: a scraper's space inside a number
+    ocr_digits: bool = False  # OCR: `2O11年` → `2011年`, `13。5%` → `13.5%`; the pipeline turns it on for OCR'd text
     wrapped_line_join: bool = False  # typeset text (PDF): a full-width line runs on; the pipeline turns it on for PDFs
     page_break_join: bool = True  # `微\n\n地形` → `微地形`
 
@@ -203,6 +205,66 @@ def fix_digit_space_join(text: str) -> list[Edit]:
     return edits
 
 
+def fix_layout_line_join(text: str, wraps: list[int]) -> list[Edit]:
+    """Join the lines that the OCR page layout found to be one paragraph wrapped at the
+    column's edge (huibian/ocr/layout.py): the newline goes (both of a page break's two),
+    or becomes a space between two Latin letters. Only the given newlines are touched,
+    and never one before a heading or after a date line (`——2012年1月6日在…`)."""
+    edits: list[Edit] = []
+    r = _rules()
+    for p in sorted(set(wraps)):
+        if not (0 < p < len(text) - 1 and text[p] == "\n"):
+            continue
+        end = p + 2 if text.startswith("\n\n", p) else p + 1
+        if end >= len(text):
+            continue
+        prev = text[text.rfind("\n", 0, p) + 1 : p]
+        if r["never_join_next"][0].match(text, end) or any(x.search(prev) for x in r["never_join_prev"][1:]):
+            continue
+        a, b = text[p - 1], text[end]
+        sep = " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
+        edits.append((p, end, sep))
+    return edits
+
+
+# OCR reads 0 as O or o and 1 as l, I or |: a run of digits and such letters, touching no
+# other Latin letter, with a digit beside each letter, is a number.
+_OCR_DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9OolI|.]*[0-9][0-9OolI|.]*(?![A-Za-z])")
+_OCR_DIGIT_MAP = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+# A decimal point read as 。 or ·: digits, the mark, one or two digits, then a percent sign or
+# a unit — a sentence never ends between a number and its unit.
+_OCR_POINT = re.compile(
+    r"(?<=[0-9])[。·•](?=[0-9]{1,2}(?:[%‰％]|个百分点|倍|[万亿千百]?(?:元|美元|吨|人|户|个|台|辆|家|项|件|亩|公顷|平方米|平方公里|公里|千瓦|标箱|立方米)))"
+)
+
+
+def fix_ocr_digits(text: str) -> list[Edit]:
+    """Repair what OCR does to digits, only where the text around makes it certain:
+    `2O11年` → `2011年`, `l0%` → `10%` (a letter O/o/l/I/| between or beside digits, in a
+    run that touches no other Latin letter and has no fewer digits than such letters), and `13。5%` → `13.5%` (a 。 or · between
+    digits that a percent sign or unit follows). A dropped decimal point (`135%` for
+    `13.5%`) cannot be told from the text and is left to the low-confidence marks."""
+    edits: list[Edit] = []
+    for m in _OCR_DIGIT_RUN.finditer(text):
+        run = m.group()
+        letters = sum(c in "OolI|" for c in run)
+        if not letters or letters > sum(c.isdigit() for c in run):  # O2O平台 is a word, not a number
+            continue
+        chars = list(run)
+        for i, c in enumerate(run):
+            if c in "OolI|":
+                left = run[i - 1] if i else ""
+                right = run[i + 1] if i + 1 < len(run) else ""
+                if left.isdigit() or right.isdigit() or (left in "OolI|" and left) or (right in "OolI|" and right):
+                    chars[i] = c.translate(_OCR_DIGIT_MAP)
+        new = "".join(chars)
+        if new != run and any(ch.isdigit() for ch in run):
+            edits.append((m.start(), m.end(), new))
+    edits.extend((m.start(), m.end(), ".") for m in _OCR_POINT.finditer(text))
+    edits.sort()
+    return edits
+
+
 def fix_wrapped_line_join(text: str) -> list[Edit]:
     """Join lines that typesetting wrapped (PDF text): a line as wide as the page's full
     lines (its 90th-percentile width) continues on the next line, whatever punctuation
@@ -289,19 +351,22 @@ def _reads_as_prose(line: str, r: dict[str, Any]) -> bool:
 # --- running the fixes -----------------------------------------------------------------
 
 _FIXES: dict[str, Callable[[str], list[Edit]]] = {
+    "layout_line_join": lambda text: [],  # needs the wrap positions: see clean()
     "line_ending": fix_line_ending,
     "fullwidth": fix_fullwidth,
     "lost_whitespace": fix_lost_whitespace,
     "line_trim": fix_line_trim,
     "space_removed": fix_space_removed,
     "digit_space_join": fix_digit_space_join,
+    "ocr_digits": fix_ocr_digits,
     "wrapped_line_join": fix_wrapped_line_join,
     "page_break_join": fix_page_break_join,
 }
 
 
-def clean(text: str, config: CleanConfig | None = None) -> Cleaned:
-    """Run the enabled fixes in order; return the text, its map to `text`, and the repairs."""
+def clean(text: str, config: CleanConfig | None = None, line_wraps: list[int] | None = None) -> Cleaned:
+    """Run the enabled fixes in order; return the text, its map to `text`, and the repairs.
+    `line_wraps`: offsets in `text` of newlines that OCR layout found inside a paragraph."""
     config = config or CleanConfig()
     current = text
     total = OffsetMap()
@@ -309,7 +374,10 @@ def clean(text: str, config: CleanConfig | None = None) -> Cleaned:
     for f in fields(config):
         if not getattr(config, f.name):
             continue
-        edits = _FIXES[f.name](current)
+        if f.name == "layout_line_join":  # the first pass: `current` is still `text`
+            edits = fix_layout_line_join(current, line_wraps or [])
+        else:
+            edits = _FIXES[f.name](current)
         if not edits:
             continue
         for start, end, after in edits:

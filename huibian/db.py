@@ -67,7 +67,7 @@ class Database:
         if row is None:
             raise HuibianError(f"no report {report_id!r} in {self.path} — `huibian reports` lists them")
         out = dict(row)
-        for key in ("offsets", "pages", "repairs", "repair_counts", "warnings"):
+        for key in ("offsets", "pages", "repairs", "repair_counts", "warnings", "ocr"):
             out[key] = json.loads(out[key]) if out[key] else None
         return out
 
@@ -95,6 +95,7 @@ class Database:
         level: str | None = None,
         horizon: str | None = None,
         year: Any = None,
+        low_confidence: bool | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> pd.DataFrame:
@@ -104,6 +105,8 @@ class Database:
         which for a ratio is the ratio itself (16:49:35). `region` (with `children`) and
         `level` select reports by their place (huibian.link.places), `horizon` annual or
         multi-year figures (huibian.link.horizon), `year` the period: 2015 or 2015-2020.
+        From scanned pages, `confidence` is the OCR confidence of the fact's number and
+        `low_confidence` marks one to check on the page (`low_confidence=True` selects them).
         """
         from huibian.link import horizon as horizons
         from huibian.link.filters import Filters
@@ -111,6 +114,9 @@ class Database:
         f = Filters.of(region=region, children=children, level=level, measure=measure, horizon=horizon, year=year)
         sql = f"SELECT f.id AS id, {store.fact_select()} FROM facts f WHERE 1=1"
         params: list[Any] = []
+        if low_confidence is not None:
+            sql += " AND f.low_confidence = ?"
+            params.append(int(bool(low_confidence)))
         for col, val in (("report_id", report), ("indicator", indicator), ("kind", kind), ("period", period),
                          ("measure", f.measure)):
             if val is not None:
@@ -139,6 +145,7 @@ class Database:
         df = pd.read_sql_query(sql, self.conn, params=params)
         for name in store.SEQUENCE_FIELDS:  # stored as JSON text
             df[name] = [json.loads(v) if isinstance(v, str) else [] for v in df[name]]
+        df["low_confidence"] = df["low_confidence"].fillna(0).astype(bool)
         return df
 
     def audit(self, *, checks: tuple[str, ...] | None = None) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from typing import Protocol
 
 from huibian import pipeline, read, store
 from huibian.models import HuibianError, ProcessedReport
+from huibian.ocr.pool import OcrRun, prefetch
 from huibian.pipeline import Options
 from huibian.read.files import open_regular
 from huibian.read.names import escape_name, printable
@@ -50,6 +51,7 @@ class FileResult:
 class IngestSummary:
     results: list[FileResult]
     interrupted: bool = False
+    ocr: OcrRun | None = None  # the page pool's work on scanned pages (huibian/ocr/pool.py)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -148,6 +150,7 @@ def ingest(
     wait: bool = True,
     on_wait: Callable[[str], None] | None = None,
     runner: Runner | None = None,
+    page_progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into the store; returns what happened to each file.
 
@@ -155,7 +158,8 @@ def ingest(
     file's time and memory. `wait=False` raises store.StoreBusy at once when another
     ingest holds the store (else `on_wait` hears that we wait). `index=False` leaves the
     search index for later (`search.update`, `huibian index`): one bulk pass at the end
-    is the cheaper way to load a large corpus. Ctrl-C raises `Interrupted`."""
+    is the cheaper way to load a large corpus. Ctrl-C raises `Interrupted`. Pages that need
+    OCR are first recognised page by page in a process pool (`page_progress(done, total)`)."""
     from huibian.workers import LocalRunner
 
     options = options or Options()
@@ -165,8 +169,10 @@ def ingest(
     with store.writer_lock(db_file, wait=wait, on_wait=on_wait):
         conn = store.connect(db) if own else db
         try:
-            run = runner or LocalRunner(workers or os.cpu_count() or 1, limits)
-            return _ingest(conn, [Path(p) for p in paths], options, run, replace, index, progress)
+            n = workers or os.cpu_count() or 1
+            run = runner or LocalRunner(n, limits)
+            return _ingest(conn, [Path(p) for p in paths], options, run, replace, index, progress,
+                           (n, page_progress))
         finally:
             if own:
                 conn.close()
@@ -180,8 +186,10 @@ def _ingest(
     replace: bool,
     index: bool,
     progress: Callable[[FileResult], None] | None,
+    ocr_pool: tuple[int, Callable[[int, int], None] | None] = (1, None),  # workers, page progress
 ) -> IngestSummary:
     results: list[FileResult] = []
+    ocr_run = None
 
     def done(res: FileResult) -> None:
         results.append(res)
@@ -212,6 +220,7 @@ def _ingest(
                 done(FileResult(key, "unchanged", reports=ids))
                 continue
             jobs.append(Job(str(p), key, options))
+        ocr_run = prefetch([j.path for j in jobs], options.ocr, ocr_pool[0], ocr_pool[1], options.max_bytes)
         with contextlib.closing(run(jobs)) as outcomes:  # closing it stops the workers
             for outcome in outcomes:
                 if outcome is None:
@@ -223,8 +232,8 @@ def _ingest(
     finally:
         writer.commit()
     if interrupted:
-        raise Interrupted(IngestSummary(results, interrupted=True))
-    return IngestSummary(results)
+        raise Interrupted(IngestSummary(results, interrupted=True, ocr=ocr_run))
+    return IngestSummary(results, ocr=ocr_run)
 
 
 def _store_outcome(

@@ -142,6 +142,14 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (report_id, dictionary, role)
     ) WITHOUT ROWID;
     """,
+    # 7: scanned pages (huibian/ocr/): each OCR'd line's span, page, box and confidence, and the
+    #    low-confidence character runs, per report in source_text offsets; a fact's OCR confidence
+    """
+    ALTER TABLE reports ADD COLUMN ocr TEXT;       -- JSON {"lines": [[start, end, page, x0, y0, x1, y1, conf]...],
+                                                   --  "low": [[start, end, conf]...]}; NULL for typed text
+    ALTER TABLE facts ADD COLUMN confidence REAL;  -- lowest OCR confidence of the fact's number; NULL: typed text
+    ALTER TABLE facts ADD COLUMN low_confidence INTEGER NOT NULL DEFAULT 0;  -- 1: check the number on the page
+    """,
 ]
 
 

@@ -46,11 +46,18 @@ class Document:
 
     path: str
     text: str
-    format: str  # txt / md / html / docx / pdf
+    format: str  # txt / md / html / docx / pdf / image
     encoding: str | None = None
     pages: list[int] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)  # boilerplate removed, by kind
+    # Scanned pages (huibian/ocr/): each OCR'd line's span in `text`, its page and box
+    # (x0, y0, x1, y1 in thousandths of the page) and mean confidence; the runs of
+    # characters whose confidence is low (start, end, lowest confidence); and the newlines
+    # that the page layout found to be wraps inside a paragraph (the repair stage joins them).
+    ocr_lines: list[tuple[int, int, int, int, int, int, int, float]] = field(default_factory=list)
+    low_conf: list[tuple[int, int, float]] = field(default_factory=list)
+    line_wraps: list[int] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page number of a character offset, or None when there are no pages."""
@@ -200,6 +207,12 @@ class Fact:
     value_base: float | None = column("value in base unit", default=None, kw_only=True)
     unit_base: str | None = column("base unit", default=None, kw_only=True)
     rules: tuple[str, ...] = column("extraction rules that decided it (huibian rules)", default=(), kw_only=True)
+    # OCR'd text only (set after extraction by huibian/confidence.py, by offsets): the lowest
+    # recognition confidence over the characters of the fact's number, and whether it is low.
+    confidence: float | None = column("lowest OCR confidence of the number (empty: typed text)", default=None,
+                                      kw_only=True)
+    low_confidence: bool = column("OCR read the number with low confidence: check it on the page", default=False,
+                                  kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -225,3 +238,6 @@ class ProcessedReport:
     pages: list[int] = field(default_factory=list)  # page starts, in source_text offsets
     source_start: int = 0  # span of source_text in the file's text as read
     source_end: int = 0
+    # OCR provenance in source_text offsets (Document.ocr_lines / low_conf, sliced); empty for typed text
+    ocr_lines: list[tuple[int, int, int, int, int, int, int, float]] = field(default_factory=list)
+    low_conf: list[tuple[int, int, float]] = field(default_factory=list)

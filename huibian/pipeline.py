@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from huibian import clean, extract, read, resolve, split, structure
+from huibian import clean, confidence, extract, read, resolve, split, structure
 from huibian.extract import ExtractConfig
 from huibian.models import Cleaned, Document, Fact, OffsetMap, ProcessedReport, Repair, ReportMeta, Section
+from huibian.ocr.settings import OcrSettings
 from huibian.taxonomy import Taxonomy
 
 
@@ -32,13 +33,19 @@ class Options:
     max_bytes: int = read.DEFAULT_MAX_BYTES
     taxonomy_path: str | None = None
     extract: ExtractConfig = ExtractConfig()
+    ocr: OcrSettings = OcrSettings()  # scanned pages and images: mode, engine, cache (huibian/ocr/)
 
 
 def process_file(path: str | Path, options: Options = Options()) -> list[ProcessedReport]:
     """Turn one file into its reports. Raises ReadError / HuibianError on bad input."""
     path = Path(path)
-    doc = read.read_file(path, max_bytes=options.max_bytes)
-    cleaned = clean.clean(doc.text, clean.CleanConfig(wrapped_line_join=doc.format == "pdf"))
+    doc = read.read_file(path, max_bytes=options.max_bytes, ocr=options.ocr)
+    scanned = bool(doc.ocr_lines)
+    # typeset PDF text wraps by width; OCR'd pages come with their wraps found by page geometry
+    text_pages = doc.format == "pdf" and len(doc.meta.get("ocr_pages", ())) < len(doc.pages)
+    cleaned = clean.clean(
+        doc.text, clean.CleanConfig(wrapped_line_join=text_pages, ocr_digits=scanned), doc.line_wraps
+    )
     metas = split.split(cleaned.text, doc, region=options.region, year=options.year)
     taxonomy = Taxonomy.load(options.taxonomy_path)
     out: list[ProcessedReport] = []
@@ -47,7 +54,13 @@ def process_file(path: str | Path, options: Options = Options()) -> list[Process
         meta = resolve.annotate(meta, text)  # admin_code, level, parent as of the report year
         sections = structure.structure(text)
         facts = extract_guarded(text, sections, meta, taxonomy, options.extract)
-        out.append(build_report(doc, cleaned, meta, text, sections, facts, piece))
+        rep = build_report(doc, cleaned, meta, text, sections, facts, piece)
+        if scanned:  # OCR provenance of the report's slice, and the facts' confidence by offsets
+            a, b = piece.source_start, piece.source_end
+            rep.ocr_lines = [(s - a, e - a, *rest) for s, e, *rest in doc.ocr_lines if a <= s < b]  # type: ignore[misc]
+            rep.low_conf = [(s - a, e - a, c) for s, e, c in doc.low_conf if a <= s < b]
+            confidence.mark(facts, text, piece.offsets, rep.ocr_lines, rep.low_conf)
+        out.append(rep)
     return out
 
 

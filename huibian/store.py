@@ -310,7 +310,7 @@ def _write_report(
     conn.execute(
         "INSERT INTO reports (id, region, parent, level, year, date, meeting, speaker, post, title, source,"
         " source_start, source_end, admin_code, content_hash, text, source_text, offsets, pages, repairs,"
-        " repair_counts, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " repair_counts, warnings, ingested_at, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             rid,
             m.region,
@@ -335,6 +335,7 @@ def _write_report(
             json.dumps(_counts(rep), ensure_ascii=False),
             json.dumps(m.warnings, ensure_ascii=False),
             _now(),
+            json.dumps({"lines": rep.ocr_lines, "low": rep.low_conf}) if rep.ocr_lines else None,
         ),
     )
     conn.executemany(

@@ -103,7 +103,8 @@ def test_facts_export_formats_load_in_one_line(tmp_path: Path) -> None:
     out = run("facts", "--db", str(db), "--report", "锦州市-2012", "--format", "jsonl").stdout.splitlines()
     first = json.loads(out[0])
     contract = ["report", "indicator", "name", "scope", "period", "base_period", "kind", "measure", "value",
-                "value_hi", "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base", "rules"]
+                "value_hi", "unit", "cmp", "quote", "start", "end", "section", "value_base", "unit_base", "rules",
+                "confidence", "low_confidence"]  # OCR confidence of the number: null / false for typed text
     assert list(first) == contract
     ratio = next(json.loads(x) for x in out if json.loads(x)["measure"] == "ratio")
     assert ratio["value"] == "16:49:35"

@@ -622,7 +622,11 @@ def test_pdf_bad_inputs(tmp_path: Path, book_paragraphs: list[str]) -> None:
     c.showPage()
     c.save()
     scanned.write_bytes(buf.getvalue())
-    expect_error(scanned, "no text layer (scanned?) — OCR it first")
+    expect_error(scanned, "no text found, not even by OCR (blank pages?)")  # --ocr auto (the default) tried
+    from huibian.ocr import OcrSettings
+
+    with pytest.raises(ReadError, match="no text layer .scanned.. — OCR it"):
+        read_file(scanned, ocr=OcrSettings(mode="never"))
 
 
 # --- other bad inputs --------------------------------------------------------------------------
@@ -694,7 +698,7 @@ def test_iter_files_expands_sorted_skips_hidden_and_dedupes(tmp_path: Path) -> N
         "notes.xlsx": "unsupported type .xlsx (a spreadsheet, not a report)",
         "~$lock.docx": "Office lock file",
     }
-    assert SUPPORTED == {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+    assert SUPPORTED == {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 def test_read_bytes_never_leaks_library_errors() -> None:

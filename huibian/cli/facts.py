@@ -35,6 +35,9 @@ def facts(
     measure: MeasureOption = None,
     horizon: HorizonOption = None,
     year: YearOption = None,
+    low_confidence: Annotated[
+        bool, typer.Option("--low-confidence", help="only facts whose number OCR read with low confidence")
+    ] = False,
     format: FormatOption = "table",
     output: OutOption = None,
 ) -> None:
@@ -42,11 +45,14 @@ def facts(
     with Database(db, readonly=True) as database:
         df = database.facts(
             report=report, indicator=indicator, kind=kind, period=period, region=region, children=children,
-            level=level, measure=measure, horizon=horizon, year=year,
+            level=level, measure=measure, horizon=horizon, year=year, low_confidence=True if low_confidence else None,
         )
     if format == "table":
         df["value"] = df["value_text"]
         cols = ["report", "indicator", "scope", "period", "kind", "measure", "value", "unit", "cmp", "quote"]
+        if df["confidence"].notna().any():  # scanned pages: say which numbers to check on the page
+            df["ocr"] = df["low_confidence"].map({True: "check", False: ""})
+            cols.insert(cols.index("quote"), "ocr")
         export.write(df[cols], "table", output, title=f"{len(df)} facts")
         return
     cols = FACT_COLUMNS + ["value_text"]

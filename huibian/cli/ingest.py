@@ -41,6 +41,11 @@ def ingest(
     no_index: Annotated[
         bool, typer.Option("--no-index", help="skip the search index now; build it later with `huibian index`")
     ] = False,
+    ocr: Annotated[str, typer.Option(
+        help="scanned pages and images: auto (OCR pages without a usable text layer), always, never")] = "auto",
+    ocr_engine: Annotated[str | None, typer.Option(help="rapidocr or tesseract (default: data/ocr.yaml)")] = None,
+    ocr_cache: Annotated[str | None, typer.Option(
+        help="OCR cache directory ('' turns it off; default: ~/.cache/huibian/ocr)")] = None,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="when another ingest is writing to the store, stop instead of waiting")
     ] = False,
@@ -59,13 +64,28 @@ def ingest(
     if taxonomy and not Path(taxonomy).exists():
         console_err.print(f"[red]error:[/red] taxonomy file not found: {_show(taxonomy)}", highlight=False)
         raise typer.Exit(2)
-    options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy)
+    from huibian.ocr.settings import MODES, OcrSettings
+
+    if ocr not in MODES or (ocr_engine and ocr_engine not in ("rapidocr", "tesseract")):
+        console_err.print(f"[red]error:[/red] --ocr must be one of {', '.join(MODES)} and --ocr-engine rapidocr "
+                          f"or tesseract (got {ocr!r}, {ocr_engine!r})")
+        raise typer.Exit(2)
+    ocr_settings = OcrSettings(mode=ocr, engine=ocr_engine or "", cache_dir=ocr_cache)
+    options = Options(region=region, year=year, max_bytes=int(max_mb * 2**20), taxonomy_path=taxonomy,
+                      ocr=ocr_settings)
     files, _skipped = read.iter_files(paths)
+    # one file shows a bar only when it may have pages to OCR (the page bar), and on a terminal
+    scans = console_err.is_terminal and any(p.suffix.lower() in read.IMAGES | {".pdf"} for p in files)
     with Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=console_err, disable=quiet or len(files) < 2, transient=True,
+        TextColumn("[bold]{task.fields[what]}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), console=console_err, disable=quiet or (len(files) < 2 and not scans),
+        transient=True,
     ) as bar:
-        task = bar.add_task("", total=len(files))
+        task = bar.add_task("", total=len(files), what="ingest", visible=len(files) >= 2)
+        pages = bar.add_task("", total=None, what="ocr pages", visible=False)
+
+        def page_step(done: int, total: int) -> None:  # the page pool's progress: pages, not files
+            bar.update(pages, completed=done, total=total, visible=total > 0, description="page by page")
 
         def step(res: FileResult) -> None:
             if res.status != "skipped":
@@ -83,7 +103,7 @@ def ingest(
             summary = ingest_files(
                 list(paths), db, options=options, workers=workers or os.cpu_count() or 1, replace=replace,
                 index=not no_index, progress=step, limits=Limits(seconds=timeout, memory_mb=max_memory),
-                wait=not no_wait, on_wait=waiting,
+                wait=not no_wait, on_wait=waiting, page_progress=page_step,
             )
         except Interrupted as stop:
             summary = stop.summary
@@ -102,6 +122,12 @@ def ingest(
                               highlight=False)
     if not quiet:
         _summary_table(summary.results)
+        run = summary.ocr
+        if run and run.pages:
+            rate = 60 * run.recognised / run.seconds if run.seconds else 0
+            console.print(f"OCR: {run.pages} page(s) in {run.files} file(s): {run.recognised} recognised"
+                          + (f" ({rate:.1f} pages a minute)" if run.recognised else "")
+                          + f", {run.cached} from the cache" + (f", {len(run.failed)} failed" if run.failed else ""))
     if summary.failed:
         console_err.print(
             f"[red]{len(summary.failed)} file(s) failed[/red]; the others are stored. Fix or remove them and re-run "

@@ -12,7 +12,8 @@ itself, unchecked):
   date, speaker, issuer   from a 发文时间：/报告人：/发文单位： collector header
   published     portal or HTML publication time (not the report's date)
   portal_pages  a portal article paged as 1..N, of which the file holds only one page
-  page_count, pages_without_text   (PDF)
+  page_count, pages_without_text   (PDF, images)
+  ocr_pages, ocr_engine, ocr_recognised, ocr_cached   (pages read by OCR, huibian/ocr/)
   invalid_bytes_replaced           (nearly-valid UTF-8 read with U+FFFD for bad bytes)
 `Document.dropped` counts characters removed as boilerplate or markup, by kind:
 portal_header, abstract, portal_footer, placeholder, source_note, markup, html_comment.
@@ -23,13 +24,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huibian.models import Document, HuibianError, ReadError
 from huibian.read.files import check_regular, open_regular
 from huibian.read.files import size_text as _size
 from huibian.read.names import escape_name
 
-SUPPORTED = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+if TYPE_CHECKING:
+    from huibian.ocr import OcrSettings
+
+IMAGES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # page scans, read by OCR
+SUPPORTED = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"} | IMAGES
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 # Extensions people will try, with the advice a skip reason should carry.
@@ -40,16 +46,14 @@ _ADVICE = {
     ".xls": "a spreadsheet, not a report",
     ".xlsx": "a spreadsheet, not a report",
     ".csv": "a table, not a report",
-    ".jpg": "an image; OCR it first",
-    ".jpeg": "an image; OCR it first",
-    ".png": "an image; OCR it first",
-    ".tif": "an image; OCR it first",
-    ".tiff": "an image; OCR it first",
+    ".bmp": "an image; save it as .png",
+    ".gif": "an image; save it as .png",
+    ".webp": "an image; save it as .png",
 }
 
 
-def _reader(ext: str) -> Callable[[bytes, str], Document]:
-    # Imported lazily so that reading .txt files never pays for lxml/docx/pypdf imports.
+def _reader(ext: str, ocr: OcrSettings | None = None) -> Callable[[bytes, str], Document]:
+    # Imported lazily so that reading .txt files never pays for lxml/docx/pypdf/OCR imports.
     if ext in (".txt", ".md"):
         from huibian.read.text import read_text
 
@@ -63,9 +67,13 @@ def _reader(ext: str) -> Callable[[bytes, str], Document]:
         from huibian.read.docx import read_docx
 
         return read_docx
+    if ext in IMAGES:
+        from huibian.read.image import read_image
+
+        return lambda data, path: read_image(data, path, ocr)
     from huibian.read.pdf import read_pdf
 
-    return read_pdf
+    return lambda data, path: read_pdf(data, path, ocr)
 
 
 def unsupported_reason(path: Path) -> str:
@@ -76,9 +84,10 @@ def unsupported_reason(path: Path) -> str:
     return f"unsupported type {ext}" + (f" ({advice})" if advice else "")
 
 
-def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrSettings | None = None) -> Document:
     """Read one file into a Document. Raises ReadError with a one-line problem on bad input.
-    Only regular files are opened (see read/files.py); `name` in messages is escaped."""
+    Only regular files are opened (see read/files.py); `name` in messages is escaped.
+    Scanned pages and images go through OCR as `ocr` says (default: auto)."""
     path = Path(path)
     name = escape_name(str(path))
     ext = path.suffix.lower()
@@ -98,16 +107,16 @@ def read_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise ReadError(name, f"too large: over the limit of {_size(max_bytes)}")
     if not data:
         raise ReadError(name, "empty file (0 bytes)")
-    return read_bytes(data, name, ext)
+    return read_bytes(data, name, ext, ocr)
 
 
-def read_bytes(data: bytes, name: str, ext: str) -> Document:
+def read_bytes(data: bytes, name: str, ext: str, ocr: OcrSettings | None = None) -> Document:
     """Read in-memory file content (an upload, a test) as if it came from a file `name` with extension `ext`."""
     ext = ext.lower()
     if ext not in SUPPORTED:
         raise ReadError(name, f"unsupported type {ext or '(no extension)'}")
     try:
-        return _reader(ext)(data, name)
+        return _reader(ext, ocr)(data, name)
     except HuibianError:
         raise
     except RecursionError:
@@ -155,4 +164,4 @@ def iter_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "iter_files", "read_bytes", "read_file"]
+__all__ = ["DEFAULT_MAX_BYTES", "IMAGES", "SUPPORTED", "iter_files", "read_bytes", "read_file"]

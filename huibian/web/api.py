@@ -51,7 +51,7 @@ def api_report(request: Request, report_id: str, text: bool = True) -> dict[str,
     store = _store(request)
     rep = data.report(store, report_id)
     out = {
-        k: data.clean(v) for k, v in rep.items() if k not in ("source_text", "offsets", "repairs", "pages")
+        k: data.clean(v) for k, v in rep.items() if k not in ("source_text", "offsets", "repairs", "pages", "ocr")
     }
     if not text:
         out.pop("text", None)
@@ -69,12 +69,17 @@ def api_facts(
     kind: Annotated[str | None, Query(description=" / ".join(KINDS))] = None,
     period: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     measure: Annotated[str | None, Query(description=" / ".join(MEASURES))] = None,
+    low_confidence: Annotated[
+        bool | None, Query(description="true: only facts whose number OCR read with low confidence")
+    ] = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
-    """A JSON array of facts, the records `huibian facts --format jsonl` writes (one per line there)."""
+    """A JSON array of facts, the records `huibian facts --format jsonl` writes (one per line there).
+    Facts from scanned pages carry `confidence` (OCR) and `low_confidence`: check those on the page."""
     store = _store(request)
-    filters = {"report": report, "indicator": indicator, "kind": kind, "period": period, "measure": measure}
+    filters = {"report": report, "indicator": indicator, "kind": kind, "period": period, "measure": measure,
+               "low_confidence": low_confidence}
     if report is not None:
         data.report(store, report)
     df = data.facts_frame(store, **filters, limit=limit, offset=offset)

@@ -208,7 +208,7 @@ def sections(store: Store, report_id: str) -> list[dict[str, Any]]:
     return export.records(store.db.sections(report_id))
 
 
-FACT_FILTERS = ("report", "indicator", "kind", "period", "measure")
+FACT_FILTERS = ("report", "indicator", "kind", "period", "measure", "low_confidence")
 
 
 def check_fact_filters(kind: str | None, measure: str | None) -> None:
@@ -231,12 +231,13 @@ def count_facts(store: Store, **filters: Any) -> int:
         "kind": "kind",
         "period": "period",
         "measure": "measure",
+        "low_confidence": "low_confidence",
     }
     sql, params = "SELECT count(*) FROM facts WHERE 1=1", []
     for key, val in filters.items():
         if val is not None and key in column:
             sql += f" AND {column[key]} = ?"
-            params.append(val)
+            params.append(int(val) if isinstance(val, bool) else val)
     return store.conn.execute(sql, params).fetchone()[0]
 
 

@@ -168,6 +168,7 @@ def reader_page(
         )
     else:
         spans, points = render.repair_spans(rep["repairs"] or [], len(rep["source_text"]))
+        spans += render.low_confidence_spans(rep.get("ocr"), len(rep["source_text"]))
         body = render.mark(rep["source_text"], spans, points)
     kinds = {k: sum(1 for f in facts if f.get("kind") == k) for k in KINDS}
     script_facts = [
@@ -189,6 +190,8 @@ def reader_page(
                 "quote",
                 "outcome",
                 "flags",
+                "confidence",
+                "low_confidence",
             )
         }
         for f in facts
@@ -206,6 +209,8 @@ def reader_page(
         hl=hl or "",
         hits=len(hits),
         kinds=kinds,
+        low_facts=sum(1 for f in facts if f.get("low_confidence")),
+        ocr_low=len((rep.get("ocr") or {}).get("low", [])),
         linked=has_outcomes,
         flagged=sum(1 for f in facts if f.get("flags")),
     )

@@ -93,6 +93,8 @@ def fact_title(f: dict[str, Any]) -> str:
     ]
     for flag in f.get("flags") or []:
         parts.append(f"⚑ {flag}")
+    if f.get("low_confidence"):
+        parts.append(f"OCR confidence {f.get('confidence')}: low — check this number on the page")
     o = f.get("outcome")
     if o:
         parts.append(
@@ -110,10 +112,13 @@ def fact_spans(facts: list[dict[str, Any]]) -> list[Span]:
         fid = int(f["id"])
 
         flagged = bool(f.get("flags"))
+        low = bool(f.get("low_confidence"))
 
-        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title, flagged: bool = flagged) -> str:
+        def opener(first: bool, fid: int = fid, kind: str = kind, title: str = title, flagged: bool = flagged,
+                   low: bool = low) -> str:
             ident = f' id="f-{fid}"' if first else ""
-            cls = f"fact k-{kind}" + ("" if first else " cont") + (" flagged" if flagged else "")
+            cls = (f"fact k-{kind}" + (" low-conf" if low else "") + ("" if first else " cont")
+                   + (" flagged" if flagged else ""))
             return f'<mark class="{cls}"{ident} data-fact="{fid}" title="{title}" tabindex="0">'
 
         spans.append(Span(int(f["start"]), int(f["end"]), opener, "</mark>"))
@@ -140,6 +145,19 @@ def at_spans(span: tuple[int, int] | None) -> list[Span]:
         return '<span class="hit t0 at"' + (' id="at"' if first else "") + ">"
 
     return [Span(span[0], span[1], opener, "</span>")]
+
+
+def low_confidence_spans(ocr: dict[str, Any] | None, n: int) -> list[Span]:
+    """Runs of characters that OCR read with low confidence, over the source text."""
+    spans = []
+    for start, end, conf in (ocr or {}).get("low", []):
+        title = attr(f"OCR confidence {conf}: check against the page")
+
+        def opener(first: bool, title: str = title) -> str:
+            return f'<mark class="ocr-low" title="{title}">'
+
+        spans.append(Span(int(start), min(int(end), n), opener, "</mark>"))
+    return spans
 
 
 def section_anchors(sections: list[dict[str, Any]]) -> dict[int, list[str]]:

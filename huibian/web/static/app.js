@@ -85,6 +85,11 @@
     row(dl, "cmp", f.cmp);
     row(dl, "scope", f.scope || "(whole region)");
     row(dl, "quote", f.quote);
+    if (f.confidence !== null && f.confidence !== undefined) {
+      row(dl, "OCR", f.low_confidence ? "confidence " + f.confidence + " — low: check this number on the page"
+                                      : "confidence " + f.confidence);
+      if (f.low_confidence) box.classList.add("low-conf");
+    }
     if (f.kind === "target") {
       var o = f.outcome;
       if (o) {
