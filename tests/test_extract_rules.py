@@ -180,3 +180,29 @@ def test_names_beyond_the_headline_list() -> None:
     assert one(fs, value=40)["indicator"] == "services_share"
     assert one(fs, value=4.4)["indicator"] == "retail_sales_above_quota"
     assert one(fs, value=202)["indicator"] == "gdp"
+
+
+def test_an_aside_between_the_cue_and_the_figure() -> None:
+    # 甘孜藏族自治州-2019 增长（同比，下同）9%; 绵阳市-2024 同比增长（以下简称增长）8%
+    fs = facts_of("一、2018年工作回顾\n预计全年实现地区生产总值293.08亿元，增长（同比，下同）9%。\n", 2019, "甘孜藏族自治州")
+    g = one(fs, value=9)
+    assert (g["indicator"], g["measure"], g["kind"]) == ("gdp", "growth", "estimate")
+    fs = facts_of("一、2023年工作回顾\n全年实现地区生产总值4038.73亿元、同比增长（以下简称增长）8%。\n", 2024, "绵阳市")
+    assert one(fs, value=8)["indicator"] == "gdp"
+
+
+def test_a_plan_that_describes_the_year_dates_nothing() -> None:
+    # 本溪市-2022: 今年是…实施“十四五”规划承上启下的关键一年，…主要预期目标为：地区生产总值增长6.5%
+    fs = facts_of("三、2022年工作安排\n今年是新一届政府的开局之年，是实施“十四五”规划承上启下的关键一年，全市主要预期目标为："
+                  "地区生产总值增长6.5%。\n", 2022, "本溪市")
+    g = one(fs, indicator="gdp")
+    assert (g["period"], g["measure"], g["kind"]) == (2022, "growth", "target")
+
+
+def test_a_title_saying_goals_were_met_is_a_review() -> None:
+    # 常德市-2015: 一、奋力稳增长进一步巩固在省内的位置，发展目标较好实现。…全年完成地区生产总值2520亿元，增长10%
+    text = ("一、奋力稳增长进一步巩固在省内的位置，发展目标较好实现\n全年完成地区生产总值2520亿元，增长10%（预计数，下同）。\n"
+            "二、2015年工作安排\n地区生产总值增长9%。\n")
+    fs = facts_of(text, 2015, "常德市")
+    assert (one(fs, value=10)["period"], one(fs, value=10)["kind"]) == (2014, "estimate")
+    assert (one(fs, value=9)["period"], one(fs, value=9)["kind"]) == (2015, "target")

@@ -128,8 +128,15 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
     clause_start = s0
     for m in mentions:
         # clause boundaries between the previous mention and this one
+        before = clause_start
         for cb in p["clause_break"].finditer(text, prev_end, m.start):
             clause_start = cb.end()
+        aside = _ASIDE_END.search(text, max(prev_end, m.start - 24), m.start)
+        if aside and clause_start > aside.start():
+            # 增长（同比，下同）9%: a comma inside an aside right before the figure ends no clause
+            clause_start = before
+            for cb in p["clause_break"].finditer(text, prev_end, aside.start()):
+                clause_start = cb.end()
         clause_head = text[clause_start : m.start]
         scope_rule = None
         sp = p["part"].match(text, clause_start, m.start) if clause_start < m.start else None
@@ -227,6 +234,7 @@ _GROUP_BREAK = re.compile(r"[；;]")
 _QUOTE_MAX = 200  # characters a list member's quote may span back to the list's name
 _SCOPE_LEAD = re.compile(r"^(?:去年|今年|上年|全年|全市|全省|我市|我省|本市)+")
 _ASIDE = re.compile(r"[（(][^）)]{0,16}[）)]")
+_ASIDE_END = re.compile(r"[（(][^（(）)]{0,16}[）)]$")
 
 
 _PART_NOISE = re.compile(r"^(?:[\W_]|全市|全省|全区|全县|我市|我省|我区|我县|本市|全社会|实现|完成|共|其中|提出|力争|确保)+"

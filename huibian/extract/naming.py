@@ -16,7 +16,7 @@ from huibian.taxonomy import Taxonomy
 def name_before(text: str, start: int, end: int) -> tuple[str, int]:
     """The quantity's name in text[start:end] (the clause left of a number) and where it starts."""
     p = patterns()
-    seg = text[start:end]
+    seg = _ASIDE_END.sub("", text[start:end])  # 同比增长（以下简称增长）8%: the aside names nothing
     mc = _LAST_CUT.search(seg)
     if mc:
         start += mc.end()
@@ -34,6 +34,7 @@ def name_before(text: str, start: int, end: int) -> tuple[str, int]:
     return seg2, start
 
 
+_ASIDE_END = re.compile(r"[（(][^（(）)]{0,16}[）)]\s*$")
 _LEAD_IN = re.compile(r".{0,12}?(?:力争|确保|争取|努力实现|预计|初步预计|计划|要求)")
 
 

@@ -183,6 +183,7 @@ def strip_time(name: str) -> str:
 
 
 _TOPIC = re.compile(r"\s*(?:(?:19|20)\d\d年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
+_YEAR_APPOSITION = re.compile(r"[^，,；;。：:]{0,24}?(?:一年|之年)(?:[，,；;。]|$)")
 _PARA_LEAD_END = re.compile(r"[，,：:；;。]")
 _LIST_ITEM = re.compile(r"\s*(?:——|—|－|一是|二是|三是|四是|五是|第[一二三四五六七八九十]|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[●·•◆])")
 
@@ -209,16 +210,15 @@ class Timeline:
             f = self.frames[i]
             if _PARA_LEAD_END.search(self.text, s0, f.at) is None:
                 return f  # opens the sentence
+            if _YEAR_APPOSITION.match(self.text, f.at):
+                i -= 1  # 今年是…实施“十四五”规划承上启下的关键一年: the plan describes the year, it dates nothing
+                continue
             # a date governs its clause; 今年 a clause and the list its colon opens (今年主要预期目标是：…)
             stops = "；;，," if f.source in ("date", "duration") else "；;"
             if not any(ch in stops for ch in self.text[f.at : pos]):
                 return f
             i -= 1
         return None
-        stops = "；;" if f.source not in ("date", "relative") else "；;，,：:"
-        if any(ch in stops for ch in self.text[f.at : pos]):
-            return None
-        return f
 
     def horizon_before(self, pos: int, reach: int = 3000) -> Frame | None:
         """The nearest plan or span ahead named before `pos` (within `reach` characters):
