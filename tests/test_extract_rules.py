@@ -206,3 +206,22 @@ def test_a_title_saying_goals_were_met_is_a_review() -> None:
     fs = facts_of(text, 2015, "常德市")
     assert (one(fs, value=10)["period"], one(fs, value=10)["kind"]) == (2014, "estimate")
     assert (one(fs, value=9)["period"], one(fs, value=9)["kind"]) == (2015, "target")
+
+
+def test_the_year_of_a_from_value_is_not_the_to_values() -> None:
+    # 阜平县-2020 居民储蓄存款余额由2012年的44.45亿元增长到103.75亿元 (a review of the years since 2012);
+    # 上海市-2018 PM2.5年平均浓度从2013年的62微克/立方米下降到39微克/立方米: where it stood, not a sum
+    fs = facts_of("一、2019年工作回顾\n七年来，居民储蓄存款余额由2012年的44.45亿元增长到103.75亿元。\n", 2020, "阜平县")
+    assert one(fs, value=44.45)["period"] == 2012
+    assert one(fs, value=103.75)["period"] == 2019
+    fs = facts_of("一、过去五年工作回顾\n五年来，累计完成投资1万亿元，PM2.5年平均浓度从2013年的62微克/立方米下降到39微克/立方米。\n",
+                  2018, "上海市")
+    assert one(fs, value=39)["measure"] == "level"
+
+
+def test_a_net_increase_is_a_change_and_new_after_a_total_is_not_the_total() -> None:
+    # 绵阳市-2023 市场主体净增6.2万户; 河南省-2023 粮食总产量1357.8亿斤，新增49亿斤
+    fs = facts_of("一、2022年工作回顾\n市场主体净增6.2万户。粮食总产量1357.8亿斤，新增49亿斤。\n", 2023, "河南省")
+    assert one(fs, value=6.2)["measure"] == "change"
+    assert one(fs, value=1357.8)["indicator"] == "grain_output"
+    assert one(fs, value=49)["indicator"] is None

@@ -43,6 +43,9 @@ def _tail_noise() -> re.Pattern[str]:
     """Words between a quantity and its growth that say how it was computed (比上年, 按可比价格计算)."""
     return re.compile(rf"(?:比上年|较上年|同比|比去年|分别|均|实际|{alt(cues()['qualifiers'])}|，|\s)+")
 _CMP_OTHER = re.compile(r"(高于|低于|快于|慢于|超过|领先)(全国|全省|全区|全市)")
+_TO_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|降|增|升|回落|发展)(?:到|至)(?:了)?$")
+_BARE_INCREASE = re.compile(r"[，,、\s]*(?:比上年底?|较上年底?|同比)?(?:新增|多增|增加)了?")
+_NET_BEFORE = re.compile(r"净增(?:加|长)?了?$")
 _GAP = re.compile(r"(?:高于|低于|快于|慢于|好于|高出|低出|超出)(?!上年|去年|年初|同期)")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
@@ -167,6 +170,14 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
         if fact is None:
             prev_end = m.end
             continue
+        if fact.measure == "level" and m.uclass in ("money", "measure", "count", "people"):
+            bare = _BARE_INCREASE.fullmatch(left)
+            if _NET_BEFORE.search(left):  # 市场主体净增6.2万户: the change of a stock, not a level
+                fact.measure = "change"
+                fact.rules = (*fact.rules, "measure.change")
+            elif (bare and last_raw is not None and last_raw.start >= s0 and last_raw.measure == "level"
+                  and last_raw.unit == fact.unit and fact.name == last_raw.name):
+                fact.name += "新增"  # 粮食总产量1357.8亿斤，新增49亿斤: the new part, not the total again
         where = Where(
             text=text, year=meta.year, now=rep.now, s0=s0, clause_start=clause_start, m=m, left=left, role=role,
             timeline=rep.timeline, target_cue=first_target < m.start,
@@ -177,6 +188,7 @@ def _sentence(rep: _Report, s0: int, s1: int, mentions: list[Mention], its_place
             statistic=_over_span(rep.taxonomy, fact),
             spans=(rep.timeline.paragraph(m.start), rep.timeline.section(m.start)),
             from_value=bool(_FROM.search(left)) and bool(_TO_AFTER.match(text, m.end, m.end + 6)),
+            to_value=_TO_BEFORE.search(left) is not None,
             config=rep.config,
         )
         reading = Reading(fact)

@@ -52,6 +52,7 @@ class Where:
     statistic: str | None  # the name's indicator, if any: what it is over a span ("sum" or "level")
     spans: tuple[Frame | None, ...]  # the paragraph's and the section's frames, for 由A到B
     from_value: bool  # the first value of 由A提高到B
+    to_value: bool  # the second: where the quantity stood at the end
     config: ExtractConfig
 
     @property
@@ -235,7 +236,7 @@ def period_from_value(w: Where, r: Reading) -> bool:
 def span_total(w: Where, r: Reading) -> bool:
     """累计 / 共 an amount over several years (五年累计完成投资1260亿元): a total, not one year's level."""
     f = r.fact
-    if f.measure != "level" or not w.total_cue or w.m.uclass not in ("money", "measure", "count"):
+    if f.measure != "level" or not w.total_cue or w.m.uclass not in ("money", "measure", "count") or w.to_value:
         return False
     if r.frame is None or not r.frame.span:
         return False
@@ -248,7 +249,7 @@ def span_total(w: Where, r: Reading) -> bool:
 def span_flow_total(w: Where, r: Reading) -> bool:
     """What was done over a past span (五年来新建…, a five-year review's 淘汰黄标车694辆): a total; a stock (达到, 余额) stays a level."""
     f = r.fact
-    if f.measure != "level" or w.m.uclass not in ("money", "measure", "count") or w.from_value:
+    if f.measure != "level" or w.m.uclass not in ("money", "measure", "count") or w.from_value or w.to_value:
         return False
     if r.frame is None or not r.frame.span or r.frame.future:
         return False

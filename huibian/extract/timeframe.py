@@ -183,6 +183,7 @@ def strip_time(name: str) -> str:
 
 
 _TOPIC = re.compile(r"\s*(?:(?:19|20)\d\d年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
+_TO = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|降|增|升|回落|发展)(?:到|至)")
 _YEAR_APPOSITION = re.compile(r"[^，,；;。：:]{0,24}?(?:一年|之年)(?:[，,；;。]|$)")
 _PARA_LEAD_END = re.compile(r"[，,：:；;。]")
 _LIST_ITEM = re.compile(r"\s*(?:——|—|－|一是|二是|三是|四是|五是|第[一二三四五六七八九十]|[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]|[●·•◆])")
@@ -210,6 +211,9 @@ class Timeline:
             f = self.frames[i]
             if _PARA_LEAD_END.search(self.text, s0, f.at) is None:
                 return f  # opens the sentence
+            if f.at > s0 and self.text[f.at - 1] in "由从" and _TO.search(self.text, f.at, pos):
+                i -= 1  # 由2012年的44.45亿元增长到103.75亿元: the year is the first figure's, not the second's
+                continue
             if _YEAR_APPOSITION.match(self.text, f.at):
                 i -= 1  # 今年是…实施“十四五”规划承上启下的关键一年: the plan describes the year, it dates nothing
                 continue
