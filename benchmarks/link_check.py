@@ -125,6 +125,10 @@ def main() -> int:
     headline(conn, df)
     links = df[(df["indicator"] == "gdp") & (df["measure"] == "growth") & df["outcome_value"].notna()]
     links = links.sort_values(["target_report"]).reset_index(drop=True)
+    # the sealed second blind draw is never shown (benchmarks/blind/README.md)
+    draw2 = Path(__file__).with_name("blind") / "draw2.tsv"
+    sealed = {line.split("\t")[-1] for line in draw2.read_text(encoding="utf-8").splitlines() if line}
+    links = links[~links["target_report"].isin(sealed) & ~links["outcome_report"].isin(sealed)].reset_index(drop=True)
     rng = random.Random(args.seed)
     idx = sorted(rng.sample(range(len(links)), min(args.n, len(links))))
     print(f"\n{len(links)} GDP growth links; sample of {len(idx)} (seed {args.seed}):")
