@@ -225,3 +225,13 @@ def test_a_net_increase_is_a_change_and_new_after_a_total_is_not_the_total() -> 
     assert one(fs, value=6.2)["measure"] == "change"
     assert one(fs, value=1357.8)["indicator"] == "grain_output"
     assert one(fs, value=49)["indicator"] is None
+
+
+def test_a_flow_in_a_five_year_review_is_the_sum_unless_its_sentence_speaks_of_one_year() -> None:
+    # 河南省-2023 (一、过去五年工作回顾) 城镇新增就业640万人: five years' jobs; 武汉市-2012 全社会固定资产投资
+    # 4250亿元，是2006年的3.2倍 and 沈阳市-2008 实际利用外资实现50.4亿美元，…比上年增长66%: the last year's
+    fs = facts_of("一、过去五年工作回顾\n五年来，我们砥砺奋进。\n市场主体突破1000万户。城镇新增就业640万人。"
+                  "全社会固定资产投资4250亿元，是2006年的3.2倍。实际利用外资实现50.4亿美元，比上年增长66%。\n", 2023, "河南省")
+    assert (one(fs, value=640)["measure"], one(fs, value=640)["base_period"]) == ("total", 2017)
+    assert one(fs, value=4250)["measure"] == "level"
+    assert one(fs, value=50.4)["measure"] == "level"

@@ -255,11 +255,23 @@ def span_flow_total(w: Where, r: Reading) -> bool:
         return False
     if w.stock_cue or (r.frame.level == "section" and r.frame.mixed):
         return False  # under “十三五”时期和2020年工作回顾 a paragraph's deeds may be the last year's
-    if w.statistic == "level" or (w.statistic == "sum" and r.frame.level == "section"):
-        return False  # GDP, income in a five-year review: the last year's; investment said over the span: its sum
+    if w.statistic == "level" or (w.statistic == "sum" and r.frame.level == "section" and _one_year(w)):
+        # GDP, income in a five-year review: the last year's; investment, jobs, capital attracted: their
+        # sum, unless the sentence compares the figure with one year (比上年增长30%, 是2006年的3.2倍)
+        return False
     f.measure = "total"
     f.base_period = f.base_period or r.frame.base()
     return True
+
+
+_ONE_YEAR = re.compile(r"比上年|较上年|比去年|同比|是(?:19|20)\d\d年的|比(?:19|20)\d\d年|创历史新高"
+                       r"|连续[\d一二三四五六七八九十]+年|(?<![均计])(?:增长|下降)[\d.]+%")
+
+
+def _one_year(w: Where) -> bool:
+    """Whether the figure's clause and the rest of its sentence (to ；or 。) speak of one year."""
+    stop = re.compile(r"[；;。\n]").search(w.text, w.m.end, w.m.end + 120)
+    return _ONE_YEAR.search(w.text, w.clause_start, stop.start() if stop else w.m.end + 120) is not None
 
 
 @rule("span.cum_growth")
