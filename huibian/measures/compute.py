@@ -27,6 +27,7 @@ from huibian.measures.text import ALL, roles_of, segmenter_key
 from huibian.models import LEVELS, HuibianError
 
 Progress = Callable[[int, int], None]  # (reports done, reports to do)
+BY = ("report", "role")  # one row per report, or per report and section role
 BASE_COLUMNS = ["report", "region", "admin_code", "level", "year"]
 MEASURE_COLUMNS = ["dictionary", "dictionary_version", "chars", "words", "total", "per_word", "per_10k_chars"]
 INLINE_BELOW = 40  # fewer reports than this to compute: no process pool
@@ -191,7 +192,7 @@ def _write(conn: sqlite3.Connection, bases: dict[str, count.BaseCounts], dicts: 
 
 
 # -- computing -----------------------------------------------------------------------------------
-def _load_reports(conn: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+def load_reports(conn: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
     """(id, text, sections) of each report, read in batches."""
     for chunk in _chunks(ids, 50):
         marks = ",".join("?" * len(chunk))
@@ -236,7 +237,7 @@ def _worker(tasks: list[Task]) -> list[Result]:
     assert _worker_conn is not None
     by_id = {t[0]: t for t in tasks}
     out = []
-    for rid, text, secs in _load_reports(_worker_conn, list(by_id)):
+    for rid, text, secs in load_reports(_worker_conn, list(by_id)):
         _, need_base, dicts = by_id[rid]
         res = _compute_one(rid, text, secs, need_base, dicts)
         for tc in res[2].values():
@@ -257,7 +258,7 @@ def _run(conn: sqlite3.Connection, tasks: list[Task], workers: int, progress: Pr
     path = _db_path(conn)
     if workers <= 1 or total < INLINE_BELOW or not path:
         by_id = {t[0]: t for t in tasks}
-        for rid, text, secs in _load_reports(conn, list(by_id)):
+        for rid, text, secs in load_reports(conn, list(by_id)):
             _, need_base, dicts = by_id[rid]
             res = _compute_one(rid, text, secs, need_base, dicts)
             done += 1
@@ -374,7 +375,7 @@ def frame(
     by: str = "report",
 ) -> pd.DataFrame:
     """One row per report (and role with by='role') and dictionary; a column per term."""
-    if by not in ("report", "role"):
+    if by not in BY:
         raise HuibianError(f"by must be report or role, not {by!r}")
     terms: list[str] = list(dict.fromkeys(t for d in dictionaries for t in d.terms))
     rows = []

@@ -16,7 +16,7 @@ from huibian.link.rules import rules
 from huibian.models import HORIZONS, KINDS, LEVELS, MEASURES
 from huibian.web import charts, data, linked, render
 from huibian.web.checks import flags_for_report
-from huibian.web.params import flag, opt_int, opt_str, page_number, pager, places, url_part
+from huibian.web.params import ReportQuery, flag, opt_str, page_number, pager, places, url_part
 from huibian.web.site import Site, site
 
 router = APIRouter(include_in_schema=False)
@@ -26,30 +26,12 @@ SEARCH_PAGE = 20
 
 # -- library -----------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse)
-def library_page(
-    request: Request,
-    region: str | None = None,
-    level: str | None = None,
-    year: str | None = None,
-    page: str | None = None,
-) -> HTMLResponse:
+def library_page(request: Request, r: ReportQuery, page: str | None = None) -> HTMLResponse:
     s = site(request)
     p = page_number(page)
-    lib = data.library(
-        s,
-        region=opt_str(region),
-        level=opt_str(level),
-        year=opt_int("year", year, 1949, 2100),
-        limit=PAGE,
-        offset=(p - 1) * PAGE,
-    )
+    lib = data.library(s, **r.filters(), limit=PAGE, offset=(p - 1) * PAGE)
     return s.render(
-        request,
-        "library.html",
-        lib=lib,
-        levels=LEVELS,
-        pages=pager(request, p, lib.total, PAGE),
-        f={"region": opt_str(region) or "", "level": opt_str(level) or "", "year": opt_str(year) or ""},
+        request, "library.html", lib=lib, levels=LEVELS, pages=pager(request, p, lib.total, PAGE), f=r.form()
     )
 
 
@@ -183,28 +165,13 @@ def _at(value: str | None, n: int) -> tuple[int, int] | None:
 
 # -- search -------------------------------------------------------------------------------
 @router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    q: str | None = None,
-    region: str | None = None,
-    level: str | None = None,
-    year: str | None = None,
-    page: str | None = None,
-) -> HTMLResponse:
+def search_page(request: Request, r: ReportQuery, q: str | None = None, page: str | None = None) -> HTMLResponse:
     s = site(request)
     p = page_number(page)
     lib = data.library(s, limit=0)
     result = None
     if q and q.strip():
-        result = data.run_search(
-            s,
-            q,
-            region=opt_str(region),
-            level=opt_str(level),
-            year=opt_int("year", year, 1949, 2100),
-            limit=SEARCH_PAGE,
-            offset=(p - 1) * SEARCH_PAGE,
-        )
+        result = data.run_search(s, q, **r.filters(), limit=SEARCH_PAGE, offset=(p - 1) * SEARCH_PAGE)
     return s.render(
         request,
         "search.html",
@@ -213,7 +180,7 @@ def search_page(
         lib=lib,
         levels=LEVELS,
         pages=pager(request, p, result.total if result else 0, SEARCH_PAGE),
-        f={"region": opt_str(region) or "", "level": opt_str(level) or "", "year": opt_str(year) or ""},
+        f=r.form(),
     )
 
 

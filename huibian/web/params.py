@@ -3,10 +3,11 @@ and the previous/next links of a paged list. The JSON API types its parameters i
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from huibian.web.data import BadParam
 
@@ -43,6 +44,33 @@ def places(place: list[str], places: str | None) -> list[str]:
     if places:
         chosen += [p.strip() for p in places.replace("，", ",").split(",") if p.strip()]
     return chosen
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """The report filters of the library and search pages (region, level, year), as typed;
+    read when used, so a page that does not use them does not refuse them."""
+
+    region_text: str | None = None
+    level_text: str | None = None
+    year_text: str | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """The filters for data.library and data.run_search (a bad year is a 400)."""
+        return {"region": opt_str(self.region_text), "level": opt_str(self.level_text),
+                "year": opt_int("year", self.year_text, 1949, 2100)}
+
+    def form(self) -> dict[str, str]:
+        """The values to show in the form again."""
+        return {k: opt_str(v) or "" for k, v in (("region", self.region_text), ("level", self.level_text),
+                                                ("year", self.year_text))}
+
+
+def report_form(region: str | None = None, level: str | None = None, year: str | None = None) -> ReportForm:
+    return ReportForm(region, level, year)
+
+
+ReportQuery = Annotated[ReportForm, Depends(report_form)]
 
 
 def pager(request: Request, page: int, total: int, per: int) -> dict[str, Any]:
