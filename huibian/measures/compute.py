@@ -129,21 +129,29 @@ def select_reports(conn: sqlite3.Connection, filters: Filters) -> list[dict[str,
     return [dict(zip(("report", "region", "admin_code", "level", "year"), r, strict=True)) for r in rows]
 
 
-def _cached_base(conn: sqlite3.Connection, ids: list[str], whole: bool = False) -> dict[str, count.BaseCounts]:
-    """Cached default counts of `ids` (with `whole`, only the whole report's row)."""
-    out: dict[str, count.BaseCounts] = {}
+def _cached_rows(
+    conn: sqlite3.Connection, table: str, columns: str, key: tuple[str, str], ids: list[str], whole: bool
+) -> Iterator[tuple]:
+    """(report_id, role, *columns) of the cache table's rows for `ids` under `key` (column,
+    value); with `whole`, only the whole report's rows. Nothing when the store has no cache."""
     if not _has_cache(conn):
-        return out
-    key = segmenter_key()
+        return
     only = " AND role = ''" if whole else ""
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
-        for rid, role, chars, words in conn.execute(
-            f"SELECT report_id, role, chars, words FROM measure_words WHERE segmenter = ?{only}"
-            f" AND report_id IN ({marks})",
-            [key, *chunk],
-        ):
-            out.setdefault(rid, {})[role] = (chars, words)
+        yield from conn.execute(
+            f"SELECT report_id, role, {columns} FROM {table} WHERE {key[0]} = ?{only} AND report_id IN ({marks})",
+            [key[1], *chunk],
+        )
+
+
+def _cached_base(conn: sqlite3.Connection, ids: list[str], whole: bool = False) -> dict[str, count.BaseCounts]:
+    """Cached default counts of `ids` (with `whole`, only the whole report's row)."""
+    out: dict[str, count.BaseCounts] = {}
+    for rid, role, chars, words in _cached_rows(
+        conn, "measure_words", "chars, words", ("segmenter", segmenter_key()), ids, whole
+    ):
+        out.setdefault(rid, {})[role] = (chars, words)
     return out
 
 
@@ -155,17 +163,10 @@ def _cached_counts(
     conn: sqlite3.Connection, version: str, ids: list[str], whole: bool = False
 ) -> dict[str, DictCounts]:
     out: dict[str, DictCounts] = {}
-    if not _has_cache(conn):
-        return out
-    only = " AND role = ''" if whole else ""
-    for chunk in _chunks(ids, 500):
-        marks = ",".join("?" * len(chunk))
-        for rid, role, words, counts in conn.execute(
-            f"SELECT report_id, role, words, counts FROM measure_counts WHERE dictionary = ?{only}"
-            f" AND report_id IN ({marks})",
-            [version, *chunk],
-        ):
-            out.setdefault(rid, {})[role] = (words, json.loads(counts))
+    for rid, role, words, counts in _cached_rows(
+        conn, "measure_counts", "words, counts", ("dictionary", version), ids, whole
+    ):
+        out.setdefault(rid, {})[role] = (words, json.loads(counts))
     return out
 
 

@@ -36,9 +36,7 @@ def api_reports(
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Report metadata, newest first. `region` matches part of the region name or the exact id."""
-    lib = data.library(
-        site(request), region=region or None, level=level or None, year=year, limit=limit, offset=offset
-    )
+    lib = data.library(site(request), data.Reports(region, level, year), limit=limit, offset=offset)
     _total(response, lib.total)
     return [{k: data.clean(v) for k, v in r.items()} for r in lib.rows]
 
@@ -96,9 +94,7 @@ def api_search(
 ) -> dict[str, Any]:
     """Reports containing every term of `q` (space separates terms, "quotes" keep a phrase), best
     first; each with its number of hits and up to three snippets, each linking to its place in the reader."""
-    page = data.run_search(
-        site(request), q, region=region, level=level, year=year, limit=limit, offset=offset
-    )
+    page = data.run_search(site(request), q, data.Reports(region, level, year), limit=limit, offset=offset)
     results = []
     conn = site(request).store.conn
     for r in page.results:

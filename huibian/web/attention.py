@@ -9,12 +9,13 @@ from typing import Any
 import pandas as pd
 
 from huibian import measures
+from huibian.measures.text import ROLES
 from huibian.web.data import BadParam
 from huibian.web.linked import MAX_PLACES, related_places
 from huibian.web.site import Site
 
 MEASURE_SCALES = ("per_10k_chars", "per_word")
-MEASURE_ROLES = ("", "front", "review", "problems", "targets", "tasks", "other")
+MEASURE_ROLES = ("", *ROLES)  # "": the whole report
 
 
 @dataclass

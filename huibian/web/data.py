@@ -64,33 +64,39 @@ class Library:
     offset: int
 
 
-def _report_filters(region: str | None, level: str | None, year: int | None) -> tuple[str, list[Any]]:
-    sql, params = "", []
-    if region:
-        sql += " AND (region LIKE ? ESCAPE '\\' OR id = ?)"
-        params += ["%" + region.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", region]
-    if level:
-        if level not in LEVELS:
-            raise BadParam(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-        sql += " AND level = ?"
-        params.append(level)
-    if year is not None:
-        sql += " AND year = ?"
-        params.append(year)
-    return sql, params
+@dataclass(frozen=True)
+class Reports:
+    """Which reports the library and the search ask for: part of a region's name (or a report
+    id), a level, a year. '' is not given; a level outside the models' is a 400."""
+
+    region: str | None = None
+    level: str | None = None
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "region", self.region or None)
+        object.__setattr__(self, "level", self.level or None)
+        if self.level and self.level not in LEVELS:
+            raise BadParam(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+
+    def sql(self) -> tuple[str, list[Any]]:
+        sql, params = "", []
+        if self.region:
+            sql += " AND (region LIKE ? ESCAPE '\\' OR id = ?)"
+            like = self.region.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += ["%" + like + "%", self.region]
+        if self.level:
+            sql += " AND level = ?"
+            params.append(self.level)
+        if self.year is not None:
+            sql += " AND year = ?"
+            params.append(self.year)
+        return sql, params
 
 
-def library(
-    site: Site,
-    *,
-    region: str | None = None,
-    level: str | None = None,
-    year: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> Library:
+def library(site: Site, reports: Reports = Reports(), *, limit: int = 100, offset: int = 0) -> Library:  # noqa: B008
     """Reports matching the filters (a page of them), with counts for the filter menus."""
-    where, params = _report_filters(region, level, year)
+    where, params = reports.sql()
     conn = site.store.conn
     total = conn.execute("SELECT count(*) FROM reports WHERE 1=1" + where, params).fetchone()[0]
     cols = "id, region, parent, level, year, date, meeting, speaker, post, title, admin_code"
@@ -250,23 +256,13 @@ def default_places(site: Site, indicator: str, measure: str, n: int = 5) -> list
 
 
 # -- search -------------------------------------------------------------------------------
-def run_search(
-    site: Site,
-    q: str,
-    *,
-    region: str | None = None,
-    level: str | None = None,
-    year: int | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> search.Page:
-    if level and level not in LEVELS:
-        raise BadParam(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+def run_search(site: Site, q: str, reports: Reports = Reports(), *, limit: int = 20, offset: int = 0) -> search.Page:  # noqa: B008
+    """search.search over the store, its refusals as 400s."""
     if not has_search(site):
         raise BadParam("this store has no search index: open it once with `huibian serve --reindex`")
     try:
         return search.search(
-            site.store.conn, q, region=region or None, level=level or None, year=year, limit=limit, offset=offset
+            site.store.conn, q, region=reports.region, level=reports.level, year=reports.year, limit=limit, offset=offset
         )
     except search.QueryError as e:
         raise BadParam(str(e)) from e

@@ -29,7 +29,7 @@ SEARCH_PAGE = 20
 def library_page(request: Request, r: ReportQuery, page: str | None = None) -> HTMLResponse:
     s = site(request)
     p = page_number(page)
-    lib = data.library(s, **r.filters(), limit=PAGE, offset=(p - 1) * PAGE)
+    lib = data.library(s, r.filters(), limit=PAGE, offset=(p - 1) * PAGE)
     return s.render(
         request, "library.html", lib=lib, levels=LEVELS, pages=pager(request, p, lib.total, PAGE), f=r.form()
     )
@@ -171,7 +171,7 @@ def search_page(request: Request, r: ReportQuery, q: str | None = None, page: st
     lib = data.library(s, limit=0)
     result = None
     if q and q.strip():
-        result = data.run_search(s, q, **r.filters(), limit=SEARCH_PAGE, offset=(p - 1) * SEARCH_PAGE)
+        result = data.run_search(s, q, r.filters(), limit=SEARCH_PAGE, offset=(p - 1) * SEARCH_PAGE)
     return s.render(
         request,
         "search.html",

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 
-from huibian.web.data import BadParam
+from huibian.web.data import BadParam, Reports
 
 
 def opt_int(name: str, value: str | None, lo: int = 0, hi: int = 10**6) -> int | None:
@@ -55,10 +55,9 @@ class ReportForm:
     level_text: str | None = None
     year_text: str | None = None
 
-    def filters(self) -> dict[str, Any]:
-        """The filters for data.library and data.run_search (a bad year is a 400)."""
-        return {"region": opt_str(self.region_text), "level": opt_str(self.level_text),
-                "year": opt_int("year", self.year_text, 1949, 2100)}
+    def filters(self) -> Reports:
+        """The filters for data.library and data.run_search (a bad year or level is a 400)."""
+        return Reports(opt_str(self.region_text), opt_str(self.level_text), opt_int("year", self.year_text, 1949, 2100))
 
     def form(self) -> dict[str, str]:
         """The values to show in the form again."""
