@@ -131,11 +131,11 @@ class _RapidV4:
         self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False)
 
     def recognise(self, image):
-        from huibian.ocr.engines import _box
+        from huibian.ocr.engines import box_of
         from huibian.ocr.result import OcrLine, PageOCR
 
         res, _ = self._ocr(image)
-        lines = [OcrLine(t, _box(b), float(s), [float(s)] * len(t)) for b, t, s in (res or [])]
+        lines = [OcrLine(t, box_of(b), float(s), [float(s)] * len(t)) for b, t, s in (res or [])]
         return PageOCR(image.shape[1], image.shape[0], "rapidocr-onnxruntime-PP-OCRv4", lines)
 
 

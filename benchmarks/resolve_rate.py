@@ -17,6 +17,7 @@ import csv
 import sqlite3
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,16 +56,7 @@ def from_store(db: str) -> list[tuple[ReportMeta, str, str]]:
     for r in conn.execute(
         "SELECT id, region, year, level, parent, date, source, admin_code, text FROM reports"
     ):
-        meta = ReportMeta(
-            id=r["id"],
-            region=r["region"],
-            year=r["year"],
-            start=0,
-            end=0,
-            source=r["source"],
-            date=r["date"],
-            admin_code=r["admin_code"],
-        )
+        meta = replace(ReportMeta.stored(r), parent=None, level=None)  # the region resolved without the stored hints
         # check the level against MANIFEST's for corpus files (a 县级市 is county there), else the stored one
         rows.append((meta, r["text"], manifest.get(Path(r["source"] or "").name, r["level"] or "")))
     return rows

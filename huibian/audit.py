@@ -20,12 +20,11 @@ The checks do not change the facts; they tell a user (and us) where to look.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from huibian import datafiles
 from huibian.taxonomy import Taxonomy
 
 CHECKS = ("unmapped", "restated", "series", "part_whole", "implausible")
@@ -36,7 +35,7 @@ _SPREAD = ("growth", "avg_growth", "cum_growth", "share", "change_pp")  # compar
 
 @functools.cache
 def settings() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("huibian").joinpath("data/audit.yaml").read_text(encoding="utf-8"))
+    return datafiles.load("audit.yaml")
 
 
 def audit(facts: pd.DataFrame, reports: pd.DataFrame, taxonomy: Taxonomy | None = None,

@@ -17,14 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from huibian import datafiles
+from huibian.chars import CJK_PUNCT_EXTRA, CJK_PUNCT_RANGES, HAN_ALL_CHAR, HAN_ALL_RANGES, char_set
 from huibian.models import Cleaned, OffsetMap, Repair
-
-RULES_PATH = Path(__file__).parent / "data" / "clean_rules.yaml"
 
 Edit = tuple[int, int, str]  # (start, end, replacement) in the text the fix was given
 
@@ -47,23 +44,12 @@ class CleanConfig:
 
 # --- character classes ---------------------------------------------------------------
 
-_HAN_RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
-# Chinese punctuation and full-width forms (not the ideographic space U+3000, not the
-# full-width digits and letters), dashes, ellipsis, curly quotes, middle dot.
-_CJK_PUNCT_RANGES = [(0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65)]
-_CJK_PUNCT_CHARS = "\u2014\u2015\u2026\u2018\u2019\u201c\u201d\u00b7\u2500"
+# (the Han and CJK punctuation classes are huibian/chars.py's)
 _SPACE = " \t\u3000\u00a0"
-
-
-def _chars(ranges: list[tuple[int, int]], extra: str = "") -> frozenset[str]:
-    return frozenset(chr(c) for lo, hi in ranges for c in range(lo, hi + 1)) | frozenset(extra)
-
-
-_IS_HAN = _chars(_HAN_RANGES)
-_IS_CJK_PUNCT = _chars(_CJK_PUNCT_RANGES, _CJK_PUNCT_CHARS)
+_IS_HAN = char_set(HAN_ALL_RANGES)
+_IS_CJK_PUNCT = char_set(CJK_PUNCT_RANGES, CJK_PUNCT_EXTRA)
 _IS_CJK = _IS_HAN | _IS_CJK_PUNCT
 _IS_ASCII_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%\u2030")
-_HAN_CLASS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _HAN_RANGES)
 
 _FULLWIDTH_TABLE = {
     **{ord("０") + i: ord("0") + i for i in range(10)},
@@ -78,7 +64,6 @@ _DIGIT = frozenset("0123456789０１２３４５６７８９")
 _QUESTION = re.compile(r"(?<![ \t])[ \t]*+\?+[ \t]*+")  # from a run's start, no backtracking
 _SPACES = re.compile(f"[{_SPACE}]+")
 _GAP = re.compile(r"\n(?:[ \t]*\n)*")
-_HAN_CHAR = re.compile(f"[{_HAN_CLASS}]")
 
 
 # --- the fixes -------------------------------------------------------------------------
@@ -281,7 +266,7 @@ def fix_wrapped_line_join(text: str) -> list[Edit]:
     for line, nxt in zip(lines, lines[1:], strict=False):
         end = pos + len(line)
         wrapped = len(line) >= full * 0.9 and line[-1] not in "。！？：:!?"
-        continues = bool(nxt) and (bool(_HAN_CHAR.match(nxt)) or nxt[0].isdigit()) and not heading.match(nxt)
+        continues = bool(nxt) and (bool(HAN_ALL_CHAR.match(nxt)) or nxt[0].isdigit()) and not heading.match(nxt)
         if wrapped and continues:
             edits.append((end, end + 1, ""))
         pos = end + 1
@@ -332,7 +317,7 @@ def _joins(prev: str, nxt: str) -> bool:
         return False
     ends = [m.end() for m in r["sentence_end"].finditer(prev)]
     tail = prev[ends[-1] :].lstrip() if ends else prev
-    if not _HAN_CHAR.search(tail) or r["heading_start"].match(tail):
+    if not HAN_ALL_CHAR.search(tail) or r["heading_start"].match(tail):
         return False  # a time stamp or a swallowed heading after the last sentence
     if not ends:
         # One unfinished sentence: a cut paragraph, or a heading without a number.
@@ -434,7 +419,7 @@ def _preimage(step: OffsetMap, q: int) -> int:
 @cache
 def _rules() -> dict[str, Any]:
     """The page-break rules of data/clean_rules.yaml, with the regexes compiled."""
-    raw = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    raw = datafiles.load("clean_rules.yaml")
     return {
         "min_cut_line": int(raw["min_cut_line"]),
         "paragraph_end": frozenset(raw["paragraph_end"]),
@@ -443,8 +428,8 @@ def _rules() -> dict[str, Any]:
         "prose_punct": re.compile("[" + re.escape(raw["prose_punct"]) + "]"),
         "sentence_end": re.compile("[" + re.escape(raw["sentence_end"]) + "]"),
         "lead_sentence_max": int(raw["lead_sentence_max"]),
-        "heading_start": re.compile(raw["heading_start"]),
-        "label_start": re.compile(raw["label_start"]),
-        "never_join_prev": [re.compile(p) for p in raw["never_join_prev"]],
-        "never_join_next": [re.compile(p) for p in raw["never_join_next"]],
+        "heading_start": datafiles.pattern(raw["heading_start"]),
+        "label_start": datafiles.pattern(raw["label_start"]),
+        "never_join_prev": [datafiles.pattern(p) for p in raw["never_join_prev"]],
+        "never_join_next": [datafiles.pattern(p) for p in raw["never_join_next"]],
     }

@@ -51,6 +51,22 @@ class Database:
 
         return search.update(self.conn, rebuild=rebuild)
 
+    def unindexed(self) -> int | None:
+        """How many reports the search index lacks; None when the store has no index at all."""
+        from huibian import search
+
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_docs'").fetchone() is None:
+            return None
+        return search.missing(self.conn)
+
+    def version(self) -> tuple[int, int, int] | None:
+        """A key that moves whenever the store may have changed (a commit through any connection,
+        in any process): what caches over the store are kept under. Comparable only between
+        calls on the same Database; None inside an open write transaction."""
+        from huibian.link.cache import store_version
+
+        return store_version(self.conn)
+
     # -- reading -------------------------------------------------------------------
     def reports(self, *, region: str | None = None, year: int | None = None, level: str | None = None) -> pd.DataFrame:
         sql = f"SELECT {', '.join(REPORT_COLUMNS)} FROM reports WHERE 1=1"

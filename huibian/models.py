@@ -150,6 +150,17 @@ class ReportMeta:
     admin_code: str | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @classmethod
+    def stored(cls, row: Any) -> ReportMeta:
+        """The metadata of a stored report (a `reports` row, or a dict of some of its columns),
+        without its span: what resolving a stored report's place needs."""
+        keys = set(row.keys())
+        return cls(row["id"], row["region"], row["year"], 0, 0,
+                   **{k: row[k] for k in _STORED_META if k in keys})
+
+
+_STORED_META = ("parent", "level", "date", "meeting", "speaker", "post", "title", "source", "admin_code")
+
 
 @dataclass
 class Section:

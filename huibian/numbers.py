@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
+from huibian import datafiles
 
 ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CHINESE = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
@@ -30,7 +29,7 @@ class UnitTable:
 
 @functools.cache
 def units() -> UnitTable:
-    data = yaml.safe_load(resources.files("huibian").joinpath("data/units.yaml").read_text(encoding="utf-8"))
+    data = datafiles.load("units.yaml")
     cls: dict[str, str] = {}
     base: dict[str, tuple[float, str]] = {}
     for klass, table in data.items():
@@ -58,6 +57,13 @@ def parse_number(text: str) -> float | None:
     except (ValueError, KeyError, IndexError, TypeError, OverflowError):
         return None
     return float(v)
+
+
+def cn_int(text: str) -> int | None:
+    """A whole number as written in a date, a meeting or a count: `2012`, `二〇一二`, `十五`, `两` →
+    2012, 2012, 15, 2; None when it is no whole number (parse_number reads it)."""
+    v = parse_number(text)
+    return int(v) if v is not None and v.is_integer() else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,22 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from huibian import datafiles
+from huibian.chars import OUTLINE_NUMBER as _NUMBER
+from huibian.chars import YEAR
 from huibian.models import Section
+from huibian.numbers import cn_int
 
-ROLES_PATH = Path(__file__).parent / "data" / "section_roles.yaml"
-
-_CN = "一二三四五六七八九十"
-_NUMBER = (
-    f"(?P<d1>[{_CN}]{{1,3}}、)"
-    f"|(?P<d2>[（(][{_CN}]{{1,3}}[）)])"
-    r"|(?P<d3>\d{1,2}[.．、](?![\d%]))"
-    r"|(?P<d4>[（(]\d{1,2}[）)])"
-)
 # A numbered line: markup or indentation may precede the number.
 _LINE_HEADING = re.compile(f"^[ \\t\\u3000#*>]*(?:{_NUMBER})", re.M)
 # A heading swallowed at the end of a paragraph line, after its last sentence.
@@ -41,13 +33,13 @@ _SWALLOWED = re.compile(f"[。！？!?][ \\t\\u3000]*(?:{_NUMBER})(?=[^\\n。！
 _LINE = re.compile(r"[^\n]+")
 _TITLE_END = re.compile(r"[。！？；：!?;:\s]")
 _SENTENCE_PUNCT = re.compile(r"[，。；：！？,;:!?]")
-_YEAR_OR_PLAN = re.compile(r"(?:19|20)\d{2}年|十[一二三四五六七八九]五")
+_YEAR_OR_PLAN = re.compile(f"{YEAR}年|十[一二三四五六七八九]五")
 _TITLE_MAX = 40
 _REST_MAX = 400  # of a heading's line read: enough for its title and to tell a short line (≤ 50), and
 # bounded, so that a text of one giant line with many numbers in it stays linear
 _WS = re.compile(r"\s+")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_OPENING_YEAR = re.compile(r"((?:19|20)\d{2})年(?:是|，|,)")
+_YEAR = re.compile(f"({YEAR})年")
+_OPENING_YEAR = re.compile(f"({YEAR})年(?:是|，|,)")
 
 
 @dataclass
@@ -186,14 +178,8 @@ def _numbered(text: str, m: re.Match[str], swallowed: bool) -> _Candidate:
 
 
 def _value(number: str) -> int:
-    digits = number.strip("（()）、.．")
-    if digits.isdigit():
-        return int(digits)
-    v = {c: i for i, c in enumerate(_CN, start=1)}
-    if "十" not in digits:
-        return v[digits[0]] if len(digits) == 1 else 0
-    tens, _, ones = digits.partition("十")
-    return (v[tens] if tens else 1) * 10 + (v[ones] if ones else 0)
+    """The value of a heading number (一、 → 1, （十二） → 12, 3. → 3); 0 when it reads as none."""
+    return cn_int(number.strip("（()）、.．")) or 0
 
 
 def _trim_end(text: str, end: int) -> int:
@@ -294,4 +280,4 @@ def _body_role(text: str, s: Section, cues: dict[str, Any], reviewed: int | None
 
 @cache
 def _cues() -> dict[str, Any]:
-    return yaml.safe_load(ROLES_PATH.read_text(encoding="utf-8"))
+    return datafiles.load("section_roles.yaml")

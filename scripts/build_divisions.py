@@ -23,7 +23,7 @@ Output (tab-separated, UTF-8, one header line):
   徐水区 130609), `curated` (from changes.yaml, with its source).
 
 Between 2019-04 and the current table there is no revision, so a change made in
-those years is dated to "current" here; resolve.py lets the name in the text settle it.
+those years is dated to "current" here; huibian.resolve lets the name in the text settle it.
 """
 
 from __future__ import annotations

@@ -101,4 +101,4 @@ def test_api_and_cli_on_real_reports(store: Path) -> None:
     assert "flags" in table
     bad = subprocess.run([sys.executable, "-m", "huibian", "audit", "--db", str(store), "--check", "nonsense"],
                          capture_output=True, text=True)
-    assert bad.returncode == 1 and "unknown check nonsense" in bad.stderr
+    assert bad.returncode == 2 and "'nonsense' is not one of" in bad.stderr  # a usage error, the choices named

@@ -13,6 +13,12 @@ from tests.conftest import SHARED
 CORPUS = SHARED / "corpus"
 
 
+def _report(region: str, year: int, *, level: str | None = None, file: str | None = None) -> ReportMeta:
+    """A report's metadata as split gives it: its region, year, level and file (under corpus/)."""
+    source = str(CORPUS / file) if file else None
+    return ReportMeta(id=f"{region}-{year}", region=region, year=year, start=0, end=0, level=level, source=source)
+
+
 def test_renamed_county_resolves_as_it_was_and_links_to_today() -> None:
     before = resolve("徐水县", 2013)
     after = resolve("徐水区", 2018)
@@ -85,34 +91,18 @@ def test_every_corpus_report_resolves_with_the_manifest_level() -> None:
         rows = list(csv.DictReader(f, delimiter="\t"))
     assert len(rows) > 400
     for r in rows:
-        meta = ReportMeta(
-            id="x",
-            region=r["region"],
-            year=int(r["report_year"]),
-            start=0,
-            end=0,
-            source=str(CORPUS / r["file"]),
-        )
-        res = resolve_report(meta)
+        res = resolve_report(_report(r["region"], int(r["report_year"]), file=r["file"]))
         if res.status != "ok" or res.level != r["level"]:
             failures.append((r["file"], res.status, res.level, r["level"], res.reason))
     assert failures == []
 
 
 def test_annotate_sets_code_level_parent_and_keeps_level_when_unsettled() -> None:
-    meta = ReportMeta(
-        id="高唐县-2022",
-        region="高唐县",
-        year=2022,
-        start=0,
-        end=0,
-        level="city",
-        source=str(CORPUS / "reports" / "山东-高唐县-2022.txt"),
-    )
+    meta = _report("高唐县", 2022, level="city", file="reports/山东-高唐县-2022.txt")
     out = annotate(meta)
     assert (out.admin_code, out.level, out.parent) == ("371526", "county", "聊城市")
     assert meta.admin_code is None  # a copy, not a mutation
-    odd = annotate(ReportMeta(id="朝阳区-2015", region="朝阳区", year=2015, start=0, end=0, level="district"))
+    odd = annotate(_report("朝阳区", 2015, level="district"))
     assert odd.admin_code is None and odd.level == "district"
     assert any("ambiguous" in w for w in odd.warnings)
 
@@ -138,16 +128,7 @@ def test_children_follow_the_year() -> None:
 
 
 def test_a_region_naming_no_division_falls_back_to_the_file_name() -> None:
-    meta = ReportMeta(
-        id="县县-2020",
-        region="县县",
-        year=2020,
-        start=0,
-        end=0,
-        level="county",
-        source=str(CORPUS / "reports" / "河北-涞源县-2020.txt"),
-    )
-    res = resolve_report(meta)
+    res = resolve_report(_report("县县", 2020, level="county", file="reports/河北-涞源县-2020.txt"))
     assert (res.status, res.code, res.name) == ("ok", "130630", "涞源县")
     assert any("file name" in n for n in res.notes)
-    assert resolve_report(ReportMeta(id="x", region="县县", year=2020, start=0, end=0)).status == "unknown"
+    assert resolve_report(_report("县县", 2020)).status == "unknown"

@@ -544,7 +544,7 @@ def test_store_is_opened_read_only(web_db: Path, client: TestClient) -> None:
         assert client.get(url).status_code == 200
     assert digest() == before
     with pytest.raises(sqlite3.OperationalError):
-        client.app.state.store.conn.execute("CREATE TABLE intruder (x)")
+        client.app.state.site.store.conn.execute("CREATE TABLE intruder (x)")
 
 
 def test_unknown_paths_are_404(client: TestClient) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 import typer
 
 from huibian import export, link
-from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
+from huibian.cli.app import DbOption, FormatOption, OutOption, app, console
 from huibian.cli.filters import (
     ChildrenOption,
     HorizonOption,
@@ -22,6 +22,7 @@ from huibian.cli.filters import (
     LevelOption,
     MeasureOption,
     RegionOption,
+    WithOption,
     YearOption,
 )
 from huibian.db import Database
@@ -79,12 +80,6 @@ def _write(df: pd.DataFrame, fmt: str, output: str | None, title: str, table: sc
         labels=table.labels(),
         categories=table.categories(),
     )
-
-
-WithOption = Annotated[
-    str | None,
-    typer.Option("--with", help="parent, children or parent,children: each target beside their targets (long)"),
-]
 
 
 @app.command()
@@ -291,14 +286,14 @@ def places(
 @app.command("load-stats")
 def load_stats(
     path: Annotated[
-        Path, typer.Argument(help="CSV with columns admin_code, year, indicator, measure, value (unit optional)")
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="CSV with columns admin_code, year, indicator, measure, value (unit optional)"
+        ),
     ],
     db: DbOption = "huibian.db",
 ) -> None:
     """Load official statistics to hold the reports' claims against (columns official_* in targets)."""
-    if not path.exists():
-        console_err.print(f"[red]error:[/red] no such file: {path}")
-        raise typer.Exit(2)
     with Database(db) as database:
         n = database.load_stats(path)
     console.print(f"loaded {n} official figures from {path}")

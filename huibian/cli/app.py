@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import enum
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
+
+from huibian.export import FORMATS
 
 app = typer.Typer(
     name="huibian",
@@ -17,6 +20,13 @@ app = typer.Typer(
 console = Console()
 console_err = Console(stderr=True)
 
+def choices(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
+    """The choices of a repeatable option, from a model's values (typer checks a list of an
+    enum, not of a Literal); read each given value's `.value`."""
+    return enum.StrEnum(name, {v: v for v in values})
+
+
 DbOption = Annotated[str, typer.Option("--db", help="SQLite store file", envvar="HUIBIAN_DB")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table | csv | json | jsonl | parquet | dta")]
+# choices from the models and the writers: typer checks them (a wrong value is a usage error, exit 2)
+FormatOption = Annotated[Literal[FORMATS], typer.Option("--format", "-f", help="output format")]
 OutOption = Annotated[str | None, typer.Option("--output", "-o", help="write to this file instead of stdout")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -61,9 +62,11 @@ def facts(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[str, typer.Option("--gold", help="gold .jsonl file or directory of them")],
+    gold: Annotated[Path, typer.Option("--gold", exists=True, help="gold .jsonl file or directory of them")],
     db: DbOption = "huibian.db",
-    pred: Annotated[str | None, typer.Option("--pred", help="predicted facts .jsonl instead of a store")] = None,
+    pred: Annotated[
+        Path | None, typer.Option("--pred", exists=True, help="predicted facts .jsonl instead of a store")
+    ] = None,
     show: Annotated[int, typer.Option("--show", help="list up to N missed and N spurious facts")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
     ablate: Annotated[list[str] | None, typer.Option(

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 import typer
 
+from huibian.link import parse_with
 from huibian.link.filters import parse_years
 from huibian.models import HORIZONS, LEVELS, MEASURES, HuibianError
 
 
-def _years(value: str | None) -> str | None:
-    """Checks --year as it is given, so a bad range is a usage error (exit 2)."""
-    if value is None:
-        return None
-    try:
-        parse_years(value)
-    except HuibianError as e:
-        raise typer.BadParameter(str(e)) from None
-    return value
+def checked(parse: Callable[[str], Any]) -> Callable[[str | None], str | None]:
+    """A callback that checks an option as it is given with the model's own parser, so a bad
+    value is a usage error (exit 2) with the parser's message."""
+
+    def callback(value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse(value)
+            except HuibianError as e:
+                raise typer.BadParameter(str(e)) from None
+        return value
+
+    return callback
 
 
 RegionOption = Annotated[
@@ -38,5 +44,16 @@ HorizonOption = Annotated[
 ]
 YearOption = Annotated[
     str | None,
-    typer.Option(help="the year the figure or target is for: 2020, or a range 2016-2020 (2016-, -2020)", callback=_years),
+    typer.Option(
+        help="the year the figure or target is for: 2020, or a range 2016-2020 (2016-, -2020)",
+        callback=checked(parse_years),
+    ),
+]
+WithOption = Annotated[
+    str | None,
+    typer.Option(
+        "--with",
+        help="parent, children or parent,children: each target beside their targets (long)",
+        callback=checked(parse_with),
+    ),
 ]

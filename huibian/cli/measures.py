@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -14,10 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from huibian import export
-from huibian.cli.app import DbOption, FormatOption, OutOption, app, console, console_err
+from huibian.cli.app import DbOption, FormatOption, OutOption, app, choices, console, console_err
 from huibian.db import Database
-from huibian.measures.compute import LABELS
-from huibian.models import HuibianError
+from huibian.measures.compute import BY, LABELS
+from huibian.measures.text import ROLES
+from huibian.models import LEVELS, HuibianError
 
 DictOption = Annotated[
     list[str] | None,
@@ -26,12 +27,10 @@ DictOption = Annotated[
 RegionOption = Annotated[
     list[str] | None, typer.Option(help="region name or GB/T 2260 code; repeatable")
 ]
-LevelOption = Annotated[str | None, typer.Option(help="national | province | city | district | county")]
+LevelOption = Annotated[Literal[LEVELS] | None, typer.Option(help="administrative level of the place")]
 YearOption = Annotated[str | None, typer.Option(help="report year, or a range: 2010-2020")]
-RoleOption = Annotated[
-    list[str] | None,
-    typer.Option("--role", help="only these section roles (front, review, problems, targets, tasks, other); repeatable"),
-]
+Role = choices("Role", ROLES)
+RoleOption = Annotated[list[Role] | None, typer.Option("--role", help="only these section roles (repeatable)")]
 
 
 def _open(db: str) -> Database:
@@ -103,7 +102,7 @@ def _table_view(df: pd.DataFrame, terms: list[str], by_role: bool) -> pd.DataFra
 def measures(
     dicts: DictOption = None,
     db: DbOption = "huibian.db",
-    by: Annotated[str, typer.Option("--by", help="report (one row per report) | role (one per section role)")] = "report",
+    by: Annotated[Literal[BY], typer.Option("--by", help="one row per report, or per section role")] = "report",
     region: RegionOption = None,
     level: LevelOption = None,
     year: YearOption = None,
@@ -125,9 +124,6 @@ def measures(
         export.write(ds if format != "table" else ds[["name", "terms", "terms_from", "source", "list"]],
                      format, output, title="built-in dictionaries")
         return
-    if by not in ("report", "role"):
-        console_err.print(f"[red]error:[/red] --by must be report or role (got {by!r})")
-        raise typer.Exit(2)
     with _open(db) as database, _bar(quiet) as bar:
         task = bar.add_task("", total=None)
 
@@ -135,7 +131,7 @@ def measures(
             bar.update(task, completed=done, total=total)
 
         df = database.measures(
-            dicts or None, by=by, region=region or None, level=level, year=year, roles=role or (),
+            dicts or None, by=by, region=region or None, level=level, year=year, roles=[r.value for r in role or ()],
             workers=workers or None, progress=step,
         )
     from huibian.measures import dictionaries_of
@@ -167,7 +163,7 @@ def kwic(
     year: YearOption = None,
     report: Annotated[str | None, typer.Option(help="one report id")] = None,
     role: RoleOption = None,
-    words: Annotated[int, typer.Option(help="words of context either side")] = 8,
+    words: Annotated[int, typer.Option(min=0, max=200, help="words of context either side")] = 8,
     limit: Annotated[int, typer.Option(help="at most this many occurrences (0: all)")] = 0,
     base_url: Annotated[
         str, typer.Option("--base-url", help="where `huibian serve` runs, for the links")
@@ -183,13 +179,10 @@ def kwic(
     if (term is None) == (dicts is None):
         console_err.print("[red]error:[/red] give a TERM or --dict NAME|FILE (one of them)")
         raise typer.Exit(2)
-    if words < 0 or words > 200:
-        console_err.print("[red]error:[/red] --words must be between 0 and 200")
-        raise typer.Exit(2)
     with _open(db) as database, _bar(False, "reading") as bar:
         task = bar.add_task("", total=None)
         df = database.kwic(
-            term, dicts=dicts, region=region or None, level=level, year=year, report=report, roles=role or (),
+            term, dicts=dicts, region=region or None, level=level, year=year, report=report, roles=[r.value for r in role or ()],
             words=words, limit=limit or None, base_url=base_url.rstrip("/"), excluded=excluded,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
-import yaml
-
+from huibian import datafiles
+from huibian.chars import HAN, HAN_CHAR, YEAR
 from huibian.numbers import ARABIC, CHINESE, units
 
 
 @functools.cache
 def cues() -> dict:
-    return yaml.safe_load(resources.files("huibian").joinpath("data/cues.yaml").read_text(encoding="utf-8"))
+    return datafiles.load("cues.yaml")
 
 
 def _unit_lookahead() -> str:
@@ -53,7 +52,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "part_of_year": re.compile(rf"{alt(c['part_of_year'])}|\d{{1,2}}\s?[-—–至到~～]\s?\d{{1,2}}\s?月"),
         "topic_lead": re.compile(rf"^(?:[一二三四五六七八九十]是|{alt(c['topic_lead'])})+"),
         "topic_part": re.compile(
-            rf"(?P<part>[\u4e00-\u9fff]{{2,8}}?(?P<kind>{alt(c['zone_suffix'])}))(?!建设|开发|规划|管理|条例|政策|试点)"),
+            rf"(?P<part>[{HAN}]{{2,8}}?(?P<kind>{alt(c['zone_suffix'])}))(?!建设|开发|规划|管理|条例|政策|试点)"),
         "stock": re.compile(alt(c["stock"])),
         "revenue_local": re.compile(r"^(?:全市|全省|全区|全县|市|省|县|区|本级)?地方级?财政收入"),
         "revenue_local_part": re.compile(rf"(?:{alt(c['revenue_whole'])})[^。；;]{{0,60}}?地方级?财政收入"),
@@ -71,10 +70,10 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "target": re.compile(alt(c["target"])),
         "own": re.compile(rf"(?:{alt(c['own_region'])})"),
         "part": re.compile(
-            rf"(?:其中，?)?(?:(?:19|20)\d\d年(?:底|末)?，?)?(?P<scope>[\u4e00-\u9fff、（）()]{{0,14}}?(?:{alt(c['part_suffix'])})"
+            rf"(?:其中，?)?(?:{YEAR}年(?:底|末)?，?)?(?P<scope>[{HAN}、（）()]{{0,14}}?(?:{alt(c['part_suffix'])})"
             r"|(?:[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗))+"  # 四县(市), 一市三县
-            r"|\d{1,3}个[\u4e00-\u9fff]{0,6}?(?:县\(市\)|县（市）|县市|县区|县|区|乡镇|镇|园区|开发区)"  # 25个欠发达县市
-            r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗))"  # 桃源县、鼎城区、澧县
+            rf"|\d{{1,3}}个[{HAN}]{{0,6}}?(?:县\(市\)|县（市）|县市|县区|县|区|乡镇|镇|园区|开发区)"  # 25个欠发达县市
+            rf"|(?:[{HAN}]{{1,6}}(?:县|区|市|旗)、)+[{HAN}]{{1,6}}(?:县|区|市|旗))"  # 桃源县、鼎城区、澧县
             r"(?=(?:预计|初步预计|全年)?(?:完成|实现|新增|共|累计|地区|生产|规模|固定|财政|地方|一般|全年|城镇|农民|农村|社会|工业|引进|实际|"
             r"招商|出口|进出口|外贸|经济总量|公共财政))"
         ),
@@ -101,4 +100,4 @@ def patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = HAN_CHAR  # one Chinese character (huibian/chars.py)

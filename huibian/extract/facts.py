@@ -9,6 +9,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from huibian.chars import HAN, YEAR
 from huibian.extract.context import Context, Sections, sentence_spans
 from huibian.extract.cues import CJK, alt, cues, patterns
 from huibian.extract.mentions import FOLLOW_OK, Mention, find_mentions
@@ -33,7 +34,7 @@ _LIST_SEP = re.compile(r"\s*(?:(?:、|和|及|与|，|,)\s*(?:(?:力争|争取|�
 # a group of places opening a sentence (北三市, 四县(市), 桃源县、鼎城区), which a later 其 refers to
 _PLACE_HEAD = re.compile(
     r"(?:[东西南北]?[一二三四五六七八九十两]+(?:县\(市\)|县（市）|县市|县区|市|县|区|旗))+"
-    r"|(?:[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)、)+[\u4e00-\u9fff]{1,6}(?:县|区|市|旗)"
+    rf"|(?:[{HAN}]{{1,6}}(?:县|区|市|旗)、)+[{HAN}]{{1,6}}(?:县|区|市|旗)"
 )
 _ITS = re.compile(r"其(?!中|他|余|次|实|间|后)")
 _TARGET_TAIL = re.compile(r"(?:预期)?(?:目标)?(?:拟|确)?定为$|预期目标为?$|目标为$|(?<=增长)目标$")
@@ -47,7 +48,7 @@ _TO_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|�
 _BARE_INCREASE = re.compile(r"[，,、\s]*(?:比上年底?|较上年底?|同比)?(?:新增|多增|增加)了?")
 _NET_BEFORE = re.compile(r"净增(?:加|长)?了?$")
 _GAP = re.compile(r"(?:高于|低于|快于|慢于|好于|高出|低出|超出)(?!上年|去年|年初|同期)")
-_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年的?)?$")
+_FROM = re.compile(rf"(?:由|从)(?:{YEAR}年的?)?$")
 _TO_AFTER = re.compile(r"\s*(?:增加|增长|提高|提升|上升|扩大|下降|减少|降低|降|增|升|跃升|回落)?(?:到|至)")
 
 
@@ -337,7 +338,7 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
     elif m.uclass == "double":
         measure = "cum_growth"
         why.append("measure.multiple")
-        mb = re.search(r"(?:比|较)((?:19|20)\d\d)年", left)
+        mb = re.search(rf"(?:比|较)({YEAR})年", left)
         base_period = int(mb.group(1)) if mb else None
     elif m.uclass == "ratio":
         measure = "ratio"
@@ -348,11 +349,11 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
         if p["down"].search(tail):
             value = -value
     elif unit == "倍":
-        mb = re.search(r"(?:是|为|相当于)((?:19|20)\d\d)年的?$", left)
+        mb = re.search(rf"(?:是|为|相当于)({YEAR})年的?$", left)
         if mb:
             measure, base_period, value = "cum_growth", int(mb.group(1)), round((value - 1) * 100, 6)
         elif p["up"].search(tail) or tail.endswith(("增长", "增加", "提高")):
-            over = re.search(r"比(19|20)\d\d年|比五年前|累计|比.{1,8}时期|[一二三四五六七八九十两\d]年(?:间|来)?(?:增长|增加|提高)", left)
+            over = re.search(rf"比{YEAR}年|比五年前|累计|比.{{1,8}}时期|[一二三四五六七八九十两\d]年(?:间|来)?(?:增长|增加|提高)", left)
             measure, value = ("cum_growth" if over else "growth"), value * 100
         else:
             return None
@@ -364,7 +365,7 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
         if p["avg"].search(left[-10:]):
             measure = "avg_growth"
             why.append("measure.avg_growth")
-        elif p["cum"].search(left[-12:]) or re.search(r"比(19|20)\d\d年(?:增长|提高|下降|减少)", left[-14:]):
+        elif p["cum"].search(left[-12:]) or re.search(rf"比{YEAR}年(?:增长|提高|下降|减少)", left[-14:]):
             measure = "cum_growth"
             why.append("measure.cum_growth")
         elif p["up"].search(tail) or p["down"].search(tail):
@@ -406,7 +407,7 @@ def _classify(text: str, m: Mention, left: str, name: str, name_start: int, subj
     fname = name
     nxt2 = text[m.end : m.end + 2]
     if measure == "level" and m.unit == "%" and (not name or _is_verb_only(name)) and (
-        re.match(r"的[\u4e00-\u9fff]", nxt2) or (nxt2[:1] not in FOLLOW_OK and re.match(r"[\u4e00-\u9fff]", nxt2))
+        re.match(f"的[{HAN}]", nxt2) or (nxt2[:1] not in FOLLOW_OK and CJK.match(nxt2))
     ):
         measure = "share"  # 60%的事项实现“一枚印章管审批”: a share of the things named after it
         name = name_after(text, m.end + (1 if text[m.end] == "的" else 0), min(len(text), m.end + 30))

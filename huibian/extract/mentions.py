@@ -121,7 +121,7 @@ def _mention_at(text: str, mn: re.Match[str], end: int, ut) -> Mention | None:
         uclass, unit_s, pos2 = "count", prefix + "人", unit_m.end()  # 8.74万农村贫困人口
     elif prefix in ("亿", "万亿", "千亿", "百亿") and unit_m and text.startswith(("大关", "台阶"), unit_m.end()):
         uclass, unit_s, pos2 = "money", prefix + "元", unit_m.end()  # 突破10亿大关: an amount in 元
-    elif not is_chinese and text[pos : pos + 1] == "大" and re.match(r"[\u4e00-\u9fff]", text[pos + 1 : pos + 2] or "x"):
+    elif not is_chinese and text[pos : pos + 1] == "大" and CJK.match(text[pos + 1 : pos + 2] or "x"):
         uclass, unit_s, pos2 = "count", "个", pos + 1  # 8大产业集群
         if not text[pos + 1 : pos + 3].endswith(("产", "基", "集", "板", "行", "园", "工", "平", "中", "区")):
             pass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from huibian.chars import YEAR
 from huibian.extract.cues import cues, patterns
 from huibian.extract.mentions import Mention
 from huibian.extract.timeframe import strip_time
@@ -40,7 +41,7 @@ _LEAD_IN = re.compile(r".{0,12}?(?:力争|确保|争取|努力实现|预计|初�
 
 _LAST_CUT = re.compile(r"[，,；;：:。“](?=[^，,；;：:。“]*$)")
 _YEAR_IN_NAME = re.compile(
-    r"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:(?:19|20)\d\d年|去年|上年|今年|现在|目前|五年前)"
+    rf"(?:从|由|到|至|是|比|较|为|相当于|增长到|提高到|增加到|达到)?(?:{YEAR}年|去年|上年|今年|现在|目前|五年前)"
     r"(?:底|末|初)?(?:的)?|连续[\d一二三四五六七八九十]+年"
 )
 

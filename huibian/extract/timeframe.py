@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from huibian.chars import YEAR
 from huibian.extract.cues import alt, cues
 from huibian.models import Section
 from huibian.numbers import parse_number
@@ -63,7 +64,7 @@ def plan_years(numeral: str) -> tuple[int, int] | None:
 @functools.cache
 def _scanner() -> re.Pattern[str]:
     t = cues()["time"]
-    y = r"(?:19|20)\d\d"
+    y = YEAR
     return re.compile(
         rf"(?P<yspan>(?P<ys1>{y})年?[—\-–~～至到](?P<ys2>{y})年)"
         rf"|(?P<pnum>第(?P<pn>[一二三四五六七八九十]{{1,3}})个五年(?:计划|规划))(?P<pnsuf>{alt(t['plan_end_words'])})?"
@@ -182,7 +183,7 @@ def strip_time(name: str) -> str:
     return out if len(out) >= 2 or not out else name  # nothing left: the name was only its years
 
 
-_TOPIC = re.compile(r"\s*(?:(?:19|20)\d\d年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
+_TOPIC = re.compile(rf"\s*(?:{YEAR}年(?:是|，我们|，面对|，在)|过去的一年|过去一年|一年来|刚刚过去的一年)")
 _TO = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|降|增|升|回落|发展)(?:到|至)")
 _YEAR_APPOSITION = re.compile(r"[^，,；;。：:]{0,24}?(?:一年|之年)(?:[，,；;。]|$)")
 _PARA_LEAD_END = re.compile(r"[，,：:；;。]")

@@ -39,17 +39,7 @@ def places(conn: sqlite3.Connection) -> pd.DataFrame:
         if r["admin_code"]:
             res = describe(r["admin_code"], r["year"])
         else:
-            meta = ReportMeta(
-                id=r["id"],
-                region=r["region"],
-                year=r["year"],
-                start=0,
-                end=0,
-                parent=r["parent"],
-                level=r["level"],
-                date=r["date"],
-                source=r["source"],
-            )
+            meta = ReportMeta.stored(r)
             res = resolve.resolve_report(meta)
             if res.status == "ambiguous":
                 text = conn.execute("SELECT text FROM reports WHERE id = ?", (r["id"],)).fetchone()[0]

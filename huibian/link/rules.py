@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any
 
-import yaml
+from huibian import datafiles
 
 
 @functools.cache
 def rules() -> dict[str, Any]:
     """Tolerances of `approx`, percent units, outcome kinds, the section roles that choose a fact."""
-    text = resources.files("huibian").joinpath("data/accountability.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return datafiles.load("accountability.yaml")

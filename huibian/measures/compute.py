@@ -27,6 +27,7 @@ from huibian.measures.text import ALL, roles_of, segmenter_key
 from huibian.models import LEVELS, HuibianError
 
 Progress = Callable[[int, int], None]  # (reports done, reports to do)
+BY = ("report", "role")  # one row per report, or per report and section role
 BASE_COLUMNS = ["report", "region", "admin_code", "level", "year"]
 MEASURE_COLUMNS = ["dictionary", "dictionary_version", "chars", "words", "total", "per_word", "per_10k_chars"]
 INLINE_BELOW = 40  # fewer reports than this to compute: no process pool
@@ -128,21 +129,29 @@ def select_reports(conn: sqlite3.Connection, filters: Filters) -> list[dict[str,
     return [dict(zip(("report", "region", "admin_code", "level", "year"), r, strict=True)) for r in rows]
 
 
-def _cached_base(conn: sqlite3.Connection, ids: list[str], whole: bool = False) -> dict[str, count.BaseCounts]:
-    """Cached default counts of `ids` (with `whole`, only the whole report's row)."""
-    out: dict[str, count.BaseCounts] = {}
+def _cached_rows(
+    conn: sqlite3.Connection, table: str, columns: str, key: tuple[str, str], ids: list[str], whole: bool
+) -> Iterator[tuple]:
+    """(report_id, role, *columns) of the cache table's rows for `ids` under `key` (column,
+    value); with `whole`, only the whole report's rows. Nothing when the store has no cache."""
     if not _has_cache(conn):
-        return out
-    key = segmenter_key()
+        return
     only = " AND role = ''" if whole else ""
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
-        for rid, role, chars, words in conn.execute(
-            f"SELECT report_id, role, chars, words FROM measure_words WHERE segmenter = ?{only}"
-            f" AND report_id IN ({marks})",
-            [key, *chunk],
-        ):
-            out.setdefault(rid, {})[role] = (chars, words)
+        yield from conn.execute(
+            f"SELECT report_id, role, {columns} FROM {table} WHERE {key[0]} = ?{only} AND report_id IN ({marks})",
+            [key[1], *chunk],
+        )
+
+
+def _cached_base(conn: sqlite3.Connection, ids: list[str], whole: bool = False) -> dict[str, count.BaseCounts]:
+    """Cached default counts of `ids` (with `whole`, only the whole report's row)."""
+    out: dict[str, count.BaseCounts] = {}
+    for rid, role, chars, words in _cached_rows(
+        conn, "measure_words", "chars, words", ("segmenter", segmenter_key()), ids, whole
+    ):
+        out.setdefault(rid, {})[role] = (chars, words)
     return out
 
 
@@ -154,17 +163,10 @@ def _cached_counts(
     conn: sqlite3.Connection, version: str, ids: list[str], whole: bool = False
 ) -> dict[str, DictCounts]:
     out: dict[str, DictCounts] = {}
-    if not _has_cache(conn):
-        return out
-    only = " AND role = ''" if whole else ""
-    for chunk in _chunks(ids, 500):
-        marks = ",".join("?" * len(chunk))
-        for rid, role, words, counts in conn.execute(
-            f"SELECT report_id, role, words, counts FROM measure_counts WHERE dictionary = ?{only}"
-            f" AND report_id IN ({marks})",
-            [version, *chunk],
-        ):
-            out.setdefault(rid, {})[role] = (words, json.loads(counts))
+    for rid, role, words, counts in _cached_rows(
+        conn, "measure_counts", "words, counts", ("dictionary", version), ids, whole
+    ):
+        out.setdefault(rid, {})[role] = (words, json.loads(counts))
     return out
 
 
@@ -191,7 +193,7 @@ def _write(conn: sqlite3.Connection, bases: dict[str, count.BaseCounts], dicts: 
 
 
 # -- computing -----------------------------------------------------------------------------------
-def _load_reports(conn: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+def load_reports(conn: sqlite3.Connection, ids: list[str]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
     """(id, text, sections) of each report, read in batches."""
     for chunk in _chunks(ids, 50):
         marks = ",".join("?" * len(chunk))
@@ -236,7 +238,7 @@ def _worker(tasks: list[Task]) -> list[Result]:
     assert _worker_conn is not None
     by_id = {t[0]: t for t in tasks}
     out = []
-    for rid, text, secs in _load_reports(_worker_conn, list(by_id)):
+    for rid, text, secs in load_reports(_worker_conn, list(by_id)):
         _, need_base, dicts = by_id[rid]
         res = _compute_one(rid, text, secs, need_base, dicts)
         for tc in res[2].values():
@@ -257,7 +259,7 @@ def _run(conn: sqlite3.Connection, tasks: list[Task], workers: int, progress: Pr
     path = _db_path(conn)
     if workers <= 1 or total < INLINE_BELOW or not path:
         by_id = {t[0]: t for t in tasks}
-        for rid, text, secs in _load_reports(conn, list(by_id)):
+        for rid, text, secs in load_reports(conn, list(by_id)):
             _, need_base, dicts = by_id[rid]
             res = _compute_one(rid, text, secs, need_base, dicts)
             done += 1
@@ -374,7 +376,7 @@ def frame(
     by: str = "report",
 ) -> pd.DataFrame:
     """One row per report (and role with by='role') and dictionary; a column per term."""
-    if by not in ("report", "role"):
+    if by not in BY:
         raise HuibianError(f"by must be report or role, not {by!r}")
     terms: list[str] = list(dict.fromkeys(t for d in dictionaries for t in d.terms))
     rows = []

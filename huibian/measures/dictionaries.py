@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
+from huibian import datafiles
 from huibian.measures.text import fold, segmenter_key
 from huibian.models import HuibianError
 
-DICT_DIR = Path(__file__).resolve().parents[1] / "data" / "dictionaries"
+DICT_DIR = Path(str(datafiles.path("dictionaries")))  # the built-ins (a user's file is read by path)
 MAX_BYTES = 2 * 2**20
 MAX_TERMS = 5000
 MAX_TERM_CHARS = 40

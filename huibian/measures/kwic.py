@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from huibian.measures import count
-from huibian.measures.compute import Filters, _load_reports, select_reports
+from huibian.measures.compute import Filters, load_reports, select_reports
 from huibian.measures.dictionaries import Dictionary
 from huibian.measures.text import fold, han_blocks, is_word, roles_of, term_tokenizer, tokens
 
@@ -46,7 +46,7 @@ def kwic(
     tok = term_tokenizer(dictionary.terms)
     holding = _holding(conn, dictionary.terms)
     ids = [rid for rid in reports if holding is None or rid in holding]
-    for done, (rid, text, secs) in enumerate(_load_reports(conn, ids), 1):
+    for done, (rid, text, secs) in enumerate(load_reports(conn, ids), 1):
         if progress:
             progress(done, len(ids))
         norm = fold(text)

@@ -18,11 +18,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from huibian.models import ROLES as SECTION_ROLES
+
 # counting rules version: bump when a rule below changes, so cached counts are recomputed
 RULES_VERSION = 1
 
 FRONT = "front"  # text before the first section (title, date, 各位代表)
 OTHER = "other"
+ROLES = (FRONT, *SECTION_ROLES)  # what a count can be for, besides the whole report
 ALL = ""  # the role key of a whole report in the cache
 
 _WORD = re.compile(r"[^\W_]")  # a token is a word when it has a letter, digit or Han character

@@ -45,7 +45,7 @@ class Engine(Protocol):
     def recognise(self, image: np.ndarray) -> PageOCR: ...
 
 
-def _box(points: Any) -> tuple[float, float, float, float]:
+def box_of(points: Any) -> tuple[float, float, float, float]:
     xs = [float(p[0]) for p in points]
     ys = [float(p[1]) for p in points]
     return min(xs), min(ys), max(xs), max(ys)
@@ -99,7 +99,7 @@ class RapidOcrEngine:
                 elif joined.replace(" ", "") == text.replace(" ", ""):
                     it = iter(float(w[1]) for w in ws for ch in str(w[0]) if ch != " ")
                     chars = [float(score) if ch == " " else next(it) for ch in text]
-            lines.append(OcrLine(text, _box(points), float(score), chars))
+            lines.append(OcrLine(text, box_of(points), float(score), chars))
         h, w = image.shape[:2]
         return PageOCR(int(w), int(h), self.name, lines, time.perf_counter() - t0)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from huibian import datafiles
 
 MODES = ("auto", "always", "never")
 
@@ -17,7 +16,7 @@ MODES = ("auto", "always", "never")
 @cache
 def config() -> dict[str, Any]:
     """data/ocr.yaml, read once."""
-    return yaml.safe_load(resources.files("huibian").joinpath("data/ocr.yaml").read_text(encoding="utf-8"))
+    return datafiles.load("ocr.yaml")
 
 
 def default_cache_dir() -> str:

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from huibian import datafiles
 
 
 @cache
 def cues() -> dict[str, Any]:
     """The boilerplate cue data, loaded once."""
-    raw = resources.files("huibian").joinpath("data/boilerplate.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return datafiles.load("boilerplate.yaml")
 
 
 @cache

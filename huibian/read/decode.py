@@ -13,6 +13,7 @@ import codecs
 import re
 from typing import NamedTuple
 
+from huibian.chars import REPORT_TEXT
 from huibian.models import ReadError
 
 # Bytes that never occur in text files (C0 controls except \t \n \v \f \r, ESC, SUB; DEL).
@@ -21,11 +22,7 @@ _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
 # Characters a Chinese (or plain English) report is made of; anything else counts against
 # a candidate decoding.
-_ODD_CHARS = re.compile(
-    "[^\t\n\r\f\x20-\x7e\u00a0-\u024f\u0370-\u03ff\u0400-\u04ff\u2000-\u27bf\u2e80-\u2fdf"
-    "\u3000-\u30ff\u3100-\u31ff\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
-)
+_ODD_CHARS = re.compile(f"[^{REPORT_TEXT}]")
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),

@@ -16,6 +16,7 @@ from typing import Any
 import lxml.etree as etree
 import lxml.html
 
+from huibian.chars import CJK_TEXT
 from huibian.models import Document, ReadError
 from huibian.read.boilerplate import cues, strip_boilerplate
 from huibian.read.decode import decode
@@ -31,8 +32,7 @@ _NL = "\x1e"  # stand-ins for structural breaks while HTML whitespace is collaps
 _TAB = "\x1f"
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
-_CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \\t\\r\\f]*\\n[ \\t\\n\\r\\f]*(?=[{_CJK}])")
+_CJK_BREAK = re.compile(f"(?<=[{CJK_TEXT}])[ \\t\\r\\f]*\\n[ \\t\\n\\r\\f]*(?=[{CJK_TEXT}])")
 _SPACES = re.compile(r"[ \t\n\r\f]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")

@@ -11,6 +11,7 @@ from huibian import export
 from huibian.models import HORIZONS, KINDS, LEVELS, MEASURES
 from huibian.search import plain_snippet
 from huibian.web import data, linked
+from huibian.web.site import site
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -18,10 +19,6 @@ Limit = Annotated[int, Query(ge=1, le=10000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="rows to skip")]
 Year = Annotated[int | None, Query(ge=1949, le=2100, description="report year")]
 Level = Annotated[str | None, Query(description="administrative level: " + " / ".join(LEVELS))]
-
-
-def _store(request: Request) -> data.Store:
-    return request.app.state.store
 
 
 def _total(response: Response, n: int) -> None:
@@ -39,24 +36,22 @@ def api_reports(
     offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     """Report metadata, newest first. `region` matches part of the region name or the exact id."""
-    lib = data.library(
-        _store(request), region=region or None, level=level or None, year=year, limit=limit, offset=offset
-    )
+    lib = data.library(site(request), data.Reports(region, level, year), limit=limit, offset=offset)
     _total(response, lib.total)
     return [{k: data.clean(v) for k, v in r.items()} for r in lib.rows]
 
 
 @router.get("/reports/{report_id}", summary="One report: metadata, outline, cleaned text")
 def api_report(request: Request, report_id: str, text: bool = True) -> dict[str, Any]:
-    store = _store(request)
-    rep = data.report(store, report_id)
+    s = site(request)
+    rep = data.report(s, report_id)
     out = {
         k: data.clean(v) for k, v in rep.items() if k not in ("source_text", "offsets", "repairs", "pages", "ocr")
     }
     if not text:
         out.pop("text", None)
-    out["sections"] = data.sections(store, report_id)
-    out["facts"] = data.count_facts(store, report=report_id)
+    out["sections"] = data.sections(s, report_id)
+    out["facts"] = data.count_facts(s, report=report_id)
     return out
 
 
@@ -77,13 +72,13 @@ def api_facts(
 ) -> list[dict[str, Any]]:
     """A JSON array of facts, the records `huibian facts --format jsonl` writes (one per line there).
     Facts from scanned pages carry `confidence` (OCR) and `low_confidence`: check those on the page."""
-    store = _store(request)
+    s = site(request)
     filters = {"report": report, "indicator": indicator, "kind": kind, "period": period, "measure": measure,
                "low_confidence": low_confidence}
     if report is not None:
-        data.report(store, report)
-    df = data.facts_frame(store, **filters, limit=limit, offset=offset)
-    _total(response, data.count_facts(store, **filters))
+        data.report(s, report)
+    df = data.facts_frame(s, **filters, limit=limit, offset=offset)
+    _total(response, data.count_facts(s, **filters))
     return export.fact_records(df)
 
 
@@ -99,21 +94,16 @@ def api_search(
 ) -> dict[str, Any]:
     """Reports containing every term of `q` (space separates terms, "quotes" keep a phrase), best
     first; each with its number of hits and up to three snippets, each linking to its place in the reader."""
-    page = data.run_search(
-        _store(request), q, region=region, level=level, year=year, limit=limit, offset=offset
-    )
+    page = data.run_search(site(request), q, data.Reports(region, level, year), limit=limit, offset=offset)
     results = []
+    conn = site(request).store.conn
     for r in page.results:
         text = None
         snippets = []
         for i, html_snippet in r.snippets:
             h = r.hits[i]
             if text is None:
-                text = (
-                    _store(request)
-                    .conn.execute("SELECT text FROM reports WHERE id = ?", (r.report,))
-                    .fetchone()[0]
-                )
+                text = conn.execute("SELECT text FROM reports WHERE id = ?", (r.report,)).fetchone()[0]
             snippets.append(
                 {
                     "hit": i,
@@ -142,7 +132,7 @@ def api_search(
 
 @router.get("/indicators", summary="Indicators with facts in the store")
 def api_indicators(request: Request) -> list[dict[str, Any]]:
-    return data.indicators(_store(request))
+    return data.indicators(site(request))
 
 
 @router.get("/indicators/{indicator}", summary="One indicator over time for chosen places (the panel)")
@@ -162,7 +152,7 @@ def api_indicator(
     year's report) and its target for the year (series `target`), as stated (`value`, `unit`), in base
     units (`base`, `base_unit`) and in the one unit of the panel (`y`, in `unit`)."""
     p = linked.panel(
-        _store(request), indicator, places=place, measure=measure, horizon=horizon, parent=parent, children=children
+        site(request), indicator, places=place, measure=measure, horizon=horizon, parent=parent, children=children
     )
     rows = [
         {
@@ -207,7 +197,7 @@ def api_targets(
     """The rows of `huibian targets` with the same filters (each with its `status`; `unknown` says
     why met is unknown: no report for the year after, not stated, only a multi-year figure …)."""
     sel = linked.targets(
-        _store(request),
+        site(request),
         region=region or None,
         children=children,
         level=level or None,
@@ -231,4 +221,4 @@ def api_promises(
 ) -> list[dict[str, Any]]:
     """The rows of `huibian promises`: each target the report of `year` sets, beside the target of
     the same indicator and measure set a year before and the outcome the report of `year` states."""
-    return linked.promises(_store(request), region, year)
+    return linked.promises(site(request), region, year)

@@ -1,30 +1,32 @@
 """The web app factory: `create_app(db_path)` → a FastAPI (ASGI) application.
 
-Read-only by default: the store is opened with mode=ro. Every asset is served from
-installed packages (our own static files, plotly.min.js from plotly, Swagger UI and
-ReDoc from fastapi-offline), so the app makes no request to any other host.
+The app object (huibian.web.site.Site: store, templates, caches) hangs off the
+application as `app.state.site`; ROUTERS is the whole URL map, in one list. Read-only by
+default: the store is opened with mode=ro. Every asset is served from installed packages
+(our own static files, plotly.min.js from plotly, Swagger UI and ReDoc from
+fastapi-offline), so the app makes no request to any other host.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from huibian import __version__
 from huibian.models import HuibianError
-from huibian.web import data
+from huibian.web import api, assets, checks, data, linked, measures, pages
+from huibian.web.site import Site, site
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+# the URL map: the JSON API, the pages, the assets and API docs (each router's routes in its module)
+ROUTERS = (
+    api.router, measures.api_router, checks.api_router, pages.router, measures.router, checks.router, assets.router,
+)
 
 DESCRIPTION = """The facts of Chinese government work reports (政府工作报告), with their provenance.
 
@@ -35,22 +37,9 @@ answer 400, unknown ids 404, always with a `detail` message.
 """
 
 
-def _package_file(package: str, *parts: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise HuibianError(f"the {package} package is missing: pip install {package.replace('_', '-')}")
-    return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
-
-
-@functools.cache
-def _redoc_js(path: Path) -> bytes:
-    """ReDoc's bundle with its one hard-coded remote asset (the footer logo) pointed at ours."""
-    return path.read_bytes().replace(b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"/static/favicon.svg")
-
-
 def create_app(db_path: str | Path) -> FastAPI:
     """The huibian web app over the store at `db_path`, opened read-only."""
-    store = data.Store(db_path)
+    state = Site(db_path, targets=linked.link_tables, checks=lambda db: db.audit())
     app = FastAPI(
         title="huibian",
         version=__version__,
@@ -59,61 +48,13 @@ def create_app(db_path: str | Path) -> FastAPI:
         redoc_url=None,
         openapi_tags=[{"name": "api", "description": "JSON twins of the pages"}],
     )
-    app.state.store = store
+    app.state.site = state
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    docs_assets = _package_file("fastapi_offline", "static")
-    plotly_js = _package_file("plotly", "package_data", "plotly.min.js")
-    vendor = {
-        "plotly.min.js": plotly_js,
-        "swagger-ui-bundle.js": docs_assets / "swagger-ui-bundle.js",
-        "swagger-ui.css": docs_assets / "swagger-ui.css",
-        "redoc.standalone.js": docs_assets / "redoc.standalone.js",
-        "favicon.png": docs_assets / "favicon.png",
-    }
-
-    @app.get("/vendor/{name}", include_in_schema=False)
-    def vendor_file(name: str) -> Response:
-        path = vendor.get(name)
-        if path is None:
-            raise HTTPException(404, f"no asset {name!r}")
-        cache = {"Cache-Control": "public, max-age=86400"}
-        if name == "redoc.standalone.js":
-            return Response(_redoc_js(path), media_type="text/javascript", headers=cache)
-        return FileResponse(path, headers=cache)
-
-    @app.get("/docs", include_in_schema=False)
-    def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="huibian API",
-            swagger_js_url="/vendor/swagger-ui-bundle.js",
-            swagger_css_url="/vendor/swagger-ui.css",
-            swagger_favicon_url="/vendor/favicon.png",
-            swagger_ui_parameters={"validatorUrl": None},
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="huibian API",
-            redoc_js_url="/vendor/redoc.standalone.js",
-            redoc_favicon_url="/vendor/favicon.png",
-            with_google_fonts=False,
-        )
-
-    from huibian.web import api, checks, measures, pages
-
-    app.state.checks = checks.Checks(store)
-    app.include_router(api.router)
-    app.include_router(measures.api_router)
-    app.include_router(checks.api_router)
-    app.include_router(pages.router)
-    app.include_router(measures.router)
-    app.include_router(checks.router)
+    assets.check()
+    for router in ROUTERS:
+        app.include_router(router)
     _error_handlers(app)
-    store.targets.start()  # link targets to outcomes in the background (seconds on a big store)
-    app.state.checks.start()  # and audit the store
+    state.start()  # link targets to outcomes and audit the store in the background (seconds on a big store)
     return app
 
 
@@ -124,9 +65,7 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, message: str):
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
-    )
+    return site(request).render(request, "error.html", status_code=status, status=status, message=message)
 
 
 MAX_PARAM_CHARS = 1000  # longer than any region, indicator or query a person types; far below SQLite's limits

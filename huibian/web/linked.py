@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from huibian import link
+from huibian.db import Database
 from huibian.link import units
 from huibian.models import MEASURES, MULTI_YEAR_MEASURES, HuibianError
-from huibian.web.data import BadParam, Store, Tables, clean, default_places, indicator_measures, rows_of
+from huibian.web.data import BadParam, clean, default_places, indicator_measures, rows_of
+from huibian.web.site import Site
 
 TARGET_STATUSES = ("met", "missed", "unknown")
 MAX_PLACES = 12
@@ -30,10 +32,28 @@ def _filters(**given: Any) -> link.Filters:
         raise BadParam(str(e)) from None
 
 
-def _tables(store: Store) -> Tables:
-    tables = store.targets.tables()
+@dataclass(frozen=True)
+class Tables:
+    """The whole linked tables the pages select from (with their key columns), and the places."""
+
+    targets: pd.DataFrame
+    panel: pd.DataFrame
+    places: pd.DataFrame
+
+
+def link_tables(db: Database) -> Tables:
+    """The store's whole targets table, panel and places (huibian.link), as `huibian targets` and
+    `huibian panel` compute them: the app's background computation (Site.targets)."""
+    cache = link.LinkCache()  # the panel reuses the targets' linking
+    df, places = link.targets_frame(db.conn, cache)
+    return Tables(df, link.panel_frame(db.conn, cache), places)
+
+
+def _tables(site: Site) -> Tables:
+    """The linked tables, waiting for them if they are being computed."""
+    tables = site.targets.value()
     if tables is None:
-        raise BadParam(store.targets.error or "target linking failed")
+        raise BadParam(site.targets.error or "target linking failed")
     return tables
 
 
@@ -55,7 +75,7 @@ class TargetRows:
 
 
 def targets(
-    store: Store,
+    site: Site,
     *,
     status: str | None = None,
     with_: str | None = None,
@@ -70,7 +90,7 @@ def targets(
     except HuibianError as e:
         raise BadParam(str(e)) from None
     f = _filters(**filters)
-    tables = _tables(store)
+    tables = _tables(site)
     df = link.select(tables.targets, tables.places, f, with_=rel, wide=wide)
     met = df["met"].astype("boolean")
     df = df.assign(status=np.where(met.isna(), "unknown", np.where(met.fillna(False), "met", "missed")))
@@ -80,9 +100,9 @@ def targets(
     return TargetRows(df.reset_index(drop=True), {s: counts.get(s, 0) for s in TARGET_STATUSES})
 
 
-def promises(store: Store, region: str, year: int) -> list[dict[str, Any]]:
+def promises(site: Site, region: str, year: int) -> list[dict[str, Any]]:
     """A place's promises of `year` beside its results for the year before (huibian.link.promises_of)."""
-    tables = _tables(store)
+    tables = _tables(site)
     try:
         df = link.promises_of(tables.targets, tables.places, region, year)
     except HuibianError as e:
@@ -93,12 +113,14 @@ def promises(store: Store, region: str, year: int) -> list[dict[str, Any]]:
     return rows
 
 
-def outcomes_for_report(store: Store, rep: dict[str, Any]) -> dict[tuple, dict[str, Any]] | None:
+def outcomes_for_report(site: Site, rep: dict[str, Any]) -> dict[tuple, dict[str, Any]] | None:
     """Linked outcomes of a report's targets, keyed by (indicator, period, measure, quote);
-    None while linking is still being computed."""
-    rows = store.targets.for_report(rep["id"])
-    if rows is None:
+    None while linking is still being computed (the reader does not wait for it)."""
+    tables = site.targets.ready()
+    if tables is None:
         return None
+    df = tables.targets
+    rows = rows_of(link.select(df[df["target_report"] == rep["id"]], tables.places, link.Filters()))
     out = {}
     for r in rows:
         out[(r.get("indicator"), r.get("year"), r.get("measure"), r.get("target_quote"))] = {
@@ -143,7 +165,7 @@ HORIZON_CHOICES = ("annual", "multi-year", "all")
 
 
 def panel(
-    store: Store,
+    site: Site,
     indicator: str,
     *,
     places: list[str] | None = None,
@@ -160,7 +182,7 @@ def panel(
     their base unit (亿元 and 万亿元 alike); a value whose base unit differs from the
     panel's (美元 beside 元) is listed without `y`, never plotted.
     """
-    measures = indicator_measures(store, indicator)
+    measures = indicator_measures(site, indicator)
     names = [m for m, _ in measures]
     if measure is None:
         measure = "level" if "level" in names else names[0]
@@ -170,8 +192,8 @@ def panel(
         horizon = "multi-year" if measure in MULTI_YEAR_MEASURES else "annual"
     elif horizon not in HORIZON_CHOICES:
         raise BadParam(f"horizon must be one of {', '.join(HORIZON_CHOICES)}, not {horizon!r}")
-    asked = [p for p in (places or []) if p][:MAX_PLACES] or default_places(store, indicator, measure)
-    tables = _tables(store)
+    asked = [p for p in (places or []) if p][:MAX_PLACES] or default_places(site, indicator, measure)
+    tables = _tables(site)
     keys, labels = _places(tables.places, asked, parent=parent, children=children)
     if not keys:
         return Panel(indicator, measure, names, horizon, [], [], "", [])
@@ -186,10 +208,10 @@ def panel(
     return Panel(indicator, measure, names, horizon, [labels[k] for k in keys], keys, unit, rows)
 
 
-def related_places(store: Store, places: list[str], *, parent: bool, children: bool) -> list[str]:
+def related_places(site: Site, places: list[str], *, parent: bool, children: bool) -> list[str]:
     """The places asked plus, on request, each one's parent and children, by name: the same
     place resolution as the indicator chart (division codes, not names compared)."""
-    keys, labels = _places(_tables(store).places, places, parent=parent, children=children)
+    keys, labels = _places(_tables(site).places, places, parent=parent, children=children)
     return [labels[k] for k in keys] or list(places)
 
 

@@ -2,7 +2,7 @@
 
 Like the indicator page: a Plotly chart (plotly.js from the installed package), the
 panel behind it as a table, as CSV (/measures.csv) and as JSON (/api/measures), all
-from the same data function (data.measure_panel), with the same query parameters.
+from the same data function (attention.measure_panel), with the same query parameters.
 """
 
 from __future__ import annotations
@@ -12,16 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from huibian.web import data
-from huibian.web.app import templates
+from huibian import measures
+from huibian.web import attention, charts, data, params
+from huibian.web.site import site
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
-
-
-def _flag(v: str | None) -> bool:
-    return v in ("1", "on", "true")
 
 
 def _panel(
@@ -29,22 +25,19 @@ def _panel(
     dict_: str | None,
     terms: str | None,
     place: list[str],
-    places: str | None,
+    places_: str | None,
     role: str | None,
     scale: str | None,
     parent: str | None,
     children: str | None,
-) -> data.MeasurePanel:
-    chosen = [p.strip() for p in place if p.strip()]
-    if places:
-        chosen += [p.strip() for p in places.replace("，", ",").split(",") if p.strip()]
-    dictionary = data.measure_dictionary(dict_, terms)
-    return data.measure_panel(
-        request.app.state.store,
+) -> attention.MeasurePanel:
+    dictionary = attention.measure_dictionary(dict_, terms)
+    return attention.measure_panel(
+        site(request),
         dictionary,
-        places=chosen,
-        parent=_flag(parent),
-        children=_flag(children),
+        places=params.places(place, places_),
+        parent=params.flag(parent),
+        children=params.flag(children),
         role=(role or "").strip(),
         scale=(scale or "per_10k_chars").strip(),
     )
@@ -59,7 +52,7 @@ Scale = Annotated[str | None, Query(description="per_10k_chars (default) or per_
 Flag = Annotated[str | None, Query(description="1 to add each place's parent / children")]
 
 
-def _csv(p: data.MeasurePanel) -> str:
+def _csv(p: attention.MeasurePanel) -> str:
     return p.frame.to_csv(index=False)
 
 
@@ -95,78 +88,26 @@ def measures_page(
     request: Request, dict_: Dict = None, terms: Terms = None, place: Place = [], places: Places = None,  # noqa: B006
     role: Role = None, scale: Scale = None, parent: Flag = None, children: Flag = None,
 ) -> HTMLResponse:
-    from huibian import measures
-
+    s = site(request)
     p = _panel(request, dict_, terms, place, places, role, scale, parent, children)
     query = str(request.url.query)
-    rows = p.frame.to_dict("records")
-    return templates.TemplateResponse(
+    return s.render(
         request,
         "measures.html",
-        {
-            "panel": p,
-            "rows": rows,
-            "chart": _chart(p),
-            "csv_url": "/measures.csv" + (f"?{query}" if query else ""),
-            "json_url": "/api/measures" + (f"?{query}" if query else ""),
-            "builtins": measures.builtins(),
-            "regions": data.library(request.app.state.store, limit=0).regions,
-            "roles": data.MEASURE_ROLES,
-            "scales": data.MEASURE_SCALES,
-            "f": {
-                "dict": p.dictionary.name if p.dictionary.builtin else "",
-                "terms": terms or "",
-                "places": ", ".join(p.places),
-                "parent": _flag(parent),
-                "children": _flag(children),
-            },
+        panel=p,
+        rows=p.frame.to_dict("records"),
+        chart=charts.measure_chart(p),
+        csv_url="/measures.csv" + (f"?{query}" if query else ""),
+        json_url="/api/measures" + (f"?{query}" if query else ""),
+        builtins=measures.builtins(),
+        regions=data.library(s, limit=0).regions,
+        roles=attention.MEASURE_ROLES,
+        scales=attention.MEASURE_SCALES,
+        f={
+            "dict": p.dictionary.name if p.dictionary.builtin else "",
+            "terms": terms or "",
+            "places": ", ".join(p.places),
+            "parent": params.flag(parent),
+            "children": params.flag(children),
         },
     )
-
-
-def _chart(p: data.MeasurePanel) -> dict[str, Any]:
-    """One line per place: the measure of each year's report (a gap where a year is missing)."""
-    df = p.frame
-    traces = []
-    for i, place in enumerate(p.places):
-        sub = df[df["region"] == place]
-        if sub.empty:
-            continue
-        by_year = sub.groupby("year").agg(y=(p.scale, "mean"), reports=("report", ", ".join), total=("total", "sum"))
-        xs: list[Any] = []
-        ys: list[Any] = []
-        texts: list[Any] = []
-        for year, r in by_year.iterrows():
-            if xs and int(year) - xs[-1] > 1:
-                xs.append(xs[-1] + 1)
-                ys.append(None)
-                texts.append(None)
-            xs.append(int(year))
-            ys.append(None if r["y"] != r["y"] else round(float(r["y"]), 6))
-            texts.append(f"{r['reports']}: {int(r['total'])} terms")
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": place,
-                "x": xs,
-                "y": ys,
-                "text": texts,
-                "connectgaps": False,
-                "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>",
-                "line": {"color": PALETTE[i % len(PALETTE)]},
-            }
-        )
-    unit = "terms per 10,000 characters" if p.scale == "per_10k_chars" else "terms per word"
-    where = f", {p.role} sections" if p.role else ""
-    return {
-        "data": traces,
-        "layout": {
-            "title": {"text": f"{p.dictionary.title or p.dictionary.name}{where}"},
-            "xaxis": {"title": {"text": "report year"}, "dtick": 1},
-            "yaxis": {"title": {"text": unit}, "rangemode": "tozero"},
-            "margin": {"t": 50, "r": 20, "b": 50, "l": 60},
-            "legend": {"orientation": "h"},
-            "hovermode": "closest",
-        },
-    }
